@@ -1,0 +1,143 @@
+"""Click parameter types and the geometry options every command shares.
+
+Strings become engine values here, once: ``224x224`` → ``(224, 224)``; ``1:2x0:1`` →
+``((1, 2), (0, 1))``; ``same_lower`` → ``Padding.SAME_LOWER``. Malformed values are usage
+errors (exit status 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from click.shell_completion import CompletionItem
+
+from convcalc.errors import SpecError
+from convcalc.shape import Padding
+
+__all__ = ["PADDING", "PaddingType", "SizesType", "geometry_options"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+PadEntry = int | tuple[int, int]
+PaddingValue = Padding | tuple[PadEntry, ...]
+
+
+class SizesType(click.ParamType[tuple[int, ...], Any]):
+    """One size per axis: ``13``, ``224x224``, ``16x32x32`` (``,`` works too)."""
+
+    name = "sizes"
+
+    def __init__(self, minimum: int = 1) -> None:
+        self.minimum = minimum
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).lower().replace(",", "x").split("x")
+        try:
+            sizes = tuple(int(part) for part in parts)
+        except ValueError:
+            self.fail(f"{value!r} is not a size list such as 13, 224x224 or 16x32x32", param, ctx)
+        low = [v for v in sizes if v < self.minimum]
+        if low:
+            self.fail(f"{value!r}: every value must be ≥ {self.minimum}, got {low[0]}", param, ctx)
+        return sizes
+
+
+class PaddingType(click.ParamType[PaddingValue, Any]):
+    """A mode name, or explicit pads: ``1`` (every side), ``1x2`` (per axis), ``1:2``
+    (before:after), ``1:2x0:1`` (before:after per axis)."""
+
+    name = "padding"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> PaddingValue:
+        if isinstance(value, (Padding, tuple)):
+            return value
+        text = str(value).strip()
+        if text[:1].isalpha():
+            try:
+                return Padding.parse(text)
+            except SpecError as exc:
+                self.fail(str(exc), param, ctx)
+        try:
+            return tuple(_pad_entry(part) for part in text.lower().split("x"))
+        except ValueError:
+            self.fail(
+                f"{value!r} is neither a mode ({', '.join(Padding.names())}) nor pads "
+                "such as 1, 1x2, 1:2 or 1:2x0:1 (all ≥ 0)",
+                param,
+                ctx,
+            )
+
+    def shell_complete(
+        self, ctx: click.Context, param: click.Parameter, incomplete: str
+    ) -> list[CompletionItem]:
+        return [CompletionItem(n) for n in Padding.names() if n.startswith(incomplete)]
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "MODE|PADS"
+
+
+def _pad_entry(text: str) -> PadEntry:
+    values = [int(v) for v in text.split(":")]
+    if len(values) > 2 or min(values) < 0:
+        raise ValueError(text)
+    return values[0] if len(values) == 1 else (values[0], values[1])
+
+
+SIZES = SizesType()
+PADDING = PaddingType()
+
+
+def geometry_options(
+    *, padding_default: str = "valid", stride_default: str | None = "1"
+) -> Callable[[F], F]:
+    """``-k/--kernel``, ``-s/--stride``, ``-d/--dilation`` and ``-p/--padding``."""
+
+    def decorate(f: F) -> F:
+        for option in reversed(
+            [
+                click.option(
+                    "-k",
+                    "--kernel",
+                    type=SIZES,
+                    required=True,
+                    help="Kernel (window) size: one value for every axis, or 3x5.",
+                ),
+                click.option(
+                    "-s",
+                    "--stride",
+                    type=SIZES,
+                    default=stride_default,
+                    show_default=stride_default is not None,
+                    help="Stride: one value or one per axis."
+                    + ("" if stride_default else "  [default: the kernel]"),
+                ),
+                click.option(
+                    "-d",
+                    "--dilation",
+                    type=SIZES,
+                    default="1",
+                    show_default=True,
+                    help="Dilation (gap between taps): one value or one per axis.",
+                ),
+                click.option(
+                    "-p",
+                    "--padding",
+                    type=PADDING,
+                    default=padding_default,
+                    show_default=True,
+                    help="valid, same, same-lower, full, causal, or pads: 1 (every "
+                    "side), 1x2 (per axis), 1:2 (before:after), 1:2x0:1.",
+                ),
+            ]
+        ):
+            f = option(f)
+        return f
+
+    return decorate

@@ -1,0 +1,208 @@
+"""``convcalc shape conv|pool|deconv|invert``: sizes and pads, from the shape engine alone.
+
+``--json`` prints one JSON object (schema in :mod:`convcalc.jsonable`) and loads no Rich;
+neither path loads NumPy.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from convcalc import jsonable
+from convcalc.cli.params import SIZES, PaddingValue, SizesType, geometry_options
+from convcalc.shape import conv_plan, deconv_plan, invert_plan, pool_plan
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+__all__ = ["shape"]
+
+Sizes = tuple[int, ...]
+
+INPUT = click.option(
+    "-i",
+    "--input",
+    "input_",
+    type=SIZES,
+    required=True,
+    metavar="SIZES",
+    help="Spatial input size: 13, 224x224, 16x32x32.",
+)
+JSON_FLAG = click.option(
+    "--json", "as_json", is_flag=True, help="Print one JSON object instead of the table."
+)
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    click.echo(json.dumps(data))
+
+
+def _print_rich(renderable: RenderableType) -> None:
+    from rich.console import Console
+
+    Console(highlight=False).print(renderable)
+
+
+@click.group()
+def shape() -> None:
+    """Output sizes and exact pad splits (no arrays, no NumPy).
+
+    \b
+    convcalc shape conv -i 13 -k 6 -s 5 -p same
+    convcalc shape pool -i 112x112 -k 3 -s 2 -p 1 --ceil-mode
+    convcalc shape deconv -i 7 -k 3 -s 2 -p 1 --output-padding 1
+    convcalc shape invert -o 7 -k 3 -s 2 -p same
+    """
+
+
+@shape.command()
+@INPUT
+@geometry_options()
+@JSON_FLAG
+def conv(
+    input_: Sizes,
+    kernel: Sizes,
+    stride: Sizes,
+    dilation: Sizes,
+    padding: PaddingValue,
+    as_json: bool,
+) -> None:
+    """Convolution: output size and (before, after) pads per axis.
+
+    \b
+    convcalc shape conv -i 13 -k 6 -s 5 -p same        TF SAME: pads (1, 2), output 3
+    convcalc shape conv -i 224x224 -k 7 -s 2 -p 3      PyTorch padding=3
+    convcalc shape conv -i 10 -k 3 -d 2 -p causal --json
+    """
+    plan = conv_plan(input_, kernel, stride=stride, dilation=dilation, padding=padding)
+    if as_json:
+        return _print_json({"op": "conv", **jsonable.window_dict(plan)})
+    from convcalc.report import window_report
+
+    _print_rich(window_report(plan, "convolution"))
+
+
+@shape.command()
+@INPUT
+@geometry_options(stride_default=None)
+@click.option(
+    "--ceil-mode",
+    is_flag=True,
+    help="Round the window count up (PyTorch/ONNX ceil_mode; a window that would "
+    "start in the right padding is dropped).",
+)
+@JSON_FLAG
+def pool(
+    input_: Sizes,
+    kernel: Sizes,
+    stride: Sizes | None,
+    dilation: Sizes,
+    padding: PaddingValue,
+    ceil_mode: bool,
+    as_json: bool,
+) -> None:
+    """Pooling: output size and pads; the stride defaults to the window.
+
+    \b
+    convcalc shape pool -i 112x112 -k 3 -s 2 -p 1
+    convcalc shape pool -i 5 -k 2 -p 1 --ceil-mode
+    """
+    plan = pool_plan(
+        input_, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
+    )
+    if as_json:
+        return _print_json({"op": "pool", **jsonable.window_dict(plan)})
+    from convcalc.report import window_report
+
+    _print_rich(window_report(plan, "pooling"))
+
+
+@shape.command()
+@INPUT
+@geometry_options(padding_default="0")
+@click.option(
+    "--output-padding",
+    type=SizesType(minimum=0),
+    metavar="SIZES",
+    help="Cells added at the end (PyTorch; with a named mode: Keras' meaning).",
+)
+@click.option(
+    "--output-size",
+    type=SIZES,
+    metavar="SIZES",
+    help="Wanted output size (TensorFlow output_shape / PyTorch output_size); "
+    "convcalc finds the output_padding or names the reachable range.",
+)
+@JSON_FLAG
+def deconv(
+    input_: Sizes,
+    kernel: Sizes,
+    stride: Sizes,
+    dilation: Sizes,
+    padding: PaddingValue,
+    output_padding: Sizes | None,
+    output_size: Sizes | None,
+    as_json: bool,
+) -> None:
+    """Transposed convolution: output size, crop, output_padding and reachable sizes.
+
+    Explicit pads follow PyTorch's ConvTranspose; a mode name (same, valid, ...) follows
+    TensorFlow / Keras.
+
+    \b
+    convcalc shape deconv -i 7 -k 3 -s 2 -p 1 --output-padding 1     PyTorch: 14
+    convcalc shape deconv -i 7 -k 3 -s 2 -p 1 --output-size 14       which output_padding?
+    convcalc shape deconv -i 4 -k 3 -s 2 -p same                     Keras default: 8
+    """
+    plan = deconv_plan(
+        input_,
+        kernel,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        output_padding=output_padding,
+        output_size=output_size,
+    )
+    if as_json:
+        return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)})
+    from convcalc.report import deconv_report
+
+    _print_rich(deconv_report(plan, "transposed convolution"))
+
+
+@shape.command()
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=SIZES,
+    required=True,
+    metavar="SIZES",
+    help="The convolution's output size (= the transposed convolution's input).",
+)
+@geometry_options()
+@JSON_FLAG
+def invert(
+    output: Sizes,
+    kernel: Sizes,
+    stride: Sizes,
+    dilation: Sizes,
+    padding: PaddingValue,
+    as_json: bool,
+) -> None:
+    """Every conv input size that gives OUTPUT, and the output_padding that brings a
+    transposed convolution back to it.
+
+    \b
+    convcalc shape invert -o 14 -k 3 -s 2 -p 1        27 or 28? output_padding 0 or 1
+    convcalc shape invert -o 7x7 -k 3 -s 2 -p same --json
+    """
+    per_axis = invert_plan(output, kernel, stride=stride, dilation=dilation, padding=padding)
+    if as_json:
+        return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)})
+    from convcalc.report import invert_report
+
+    _print_rich(invert_report(per_axis, "inputs of the convolution"))

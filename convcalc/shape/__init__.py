@@ -1,0 +1,61 @@
+"""The shape engine: output sizes and pad splits for convolution, transposed convolution
+and pooling, N-d. Pure Python, standard library only — the one source of every formula.
+
+>>> from convcalc.shape import conv_plan
+>>> conv_plan((13,), 6, stride=5, padding="same").pads
+((1, 2),)
+"""
+
+from __future__ import annotations
+
+from convcalc.shape.axes import Pair, Shape, effective_kernel
+from convcalc.shape.padding import Padding, PaddingArg, PaddingSpec, normalize_padding, resolve_pads
+from convcalc.shape.transpose import (
+    DeconvAxis,
+    DeconvPlan,
+    deconv_axis,
+    deconv_output_shape,
+    deconv_plan,
+    invert_axis,
+    invert_plan,
+    keras_padding,
+)
+from convcalc.shape.window import (
+    AxisPlan,
+    WindowPlan,
+    conv_axis,
+    conv_output_shape,
+    conv_plan,
+    pool_axis,
+    pool_output_shape,
+    pool_plan,
+    preimage,
+)
+
+__all__ = [
+    "AxisPlan",
+    "DeconvAxis",
+    "DeconvPlan",
+    "Padding",
+    "PaddingArg",
+    "PaddingSpec",
+    "Pair",
+    "Shape",
+    "WindowPlan",
+    "conv_axis",
+    "conv_output_shape",
+    "conv_plan",
+    "deconv_axis",
+    "deconv_output_shape",
+    "deconv_plan",
+    "effective_kernel",
+    "invert_axis",
+    "invert_plan",
+    "keras_padding",
+    "normalize_padding",
+    "pool_axis",
+    "pool_output_shape",
+    "pool_plan",
+    "preimage",
+    "resolve_pads",
+]

@@ -1,0 +1,440 @@
+"""Transposed convolution: output sizes, pads, ``output_padding`` and shape inversion (pure).
+
+A transposed convolution scatters each of its ``n`` inputs over ``k_eff`` cells, ``s`` apart:
+the *full* result has ``(n − 1)·s + k_eff`` cells. Frameworks then crop ``(before, after)``
+and may append ``output_padding`` cells at the end (PyTorch, ONNX)::
+
+    out = (n − 1)·s + k_eff − before − after + output_padding
+
+With a named mode (TensorFlow / Keras) the crop is the pad the *forward* convolution of the
+requested output size would use, and TensorFlow accepts every output size whose forward
+convolution gives back ``n``: SAME ``[(n − 1)·s + 1, n·s]``, VALID
+``[(n − 1)·s + k_eff, (n − 1)·s + k_eff + s − 1]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from convcalc.errors import EmptyOutputError, NoInverseError, SpecError
+from convcalc.shape.axes import Pair, Shape, check_positive, effective_kernel, on_axis, per_axis
+from convcalc.shape.padding import (
+    Padding,
+    PaddingArg,
+    describe_padding,
+    normalize_padding,
+    resolve_pads,
+)
+from convcalc.shape.window import axis_padding, conv_axis, preimage
+
+__all__ = [
+    "DeconvAxis",
+    "DeconvPlan",
+    "deconv_axis",
+    "deconv_output_shape",
+    "deconv_plan",
+    "invert_axis",
+    "invert_plan",
+    "keras_padding",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class DeconvAxis:
+    """One spatial axis of a transposed convolution.
+
+    ``pad_low``/``pad_high`` are cropped from the full result and ``output_padding`` cells are
+    appended, so ``output = full − pad_low − pad_high + output_padding`` always holds.
+    ``keras_output_padding`` is the Keras ``output_padding`` that gives this size under a
+    named mode (``None`` for explicit pads, or when Keras cannot express it).
+    """
+
+    input: int
+    kernel: int
+    stride: int
+    dilation: int
+    pad_low: int
+    pad_high: int
+    output_padding: int
+    output: int
+    output_range: Pair
+    default_output: int
+    padding: Padding | None = None
+    keras_output_padding: int | None = None
+
+    @property
+    def effective_kernel(self) -> int:
+        return effective_kernel(self.kernel, self.dilation)
+
+    @property
+    def pads(self) -> Pair:
+        return (self.pad_low, self.pad_high)
+
+    @property
+    def full(self) -> int:
+        """Length before cropping: ``(n − 1)·s + k_eff``."""
+        return (self.input - 1) * self.stride + self.effective_kernel
+
+    @property
+    def stretched(self) -> int:
+        """The input with ``s − 1`` zeros between neighbours: ``(n − 1)·s + 1``."""
+        return (self.input - 1) * self.stride + 1
+
+    @property
+    def border_low(self) -> int:
+        """Zeros before the stretched input in the equivalent stride-1 convolution
+        (``k_eff − 1 − pad_low``; negative means cells are cropped instead)."""
+        return self.effective_kernel - 1 - self.pad_low
+
+    @property
+    def border_high(self) -> int:
+        """Zeros after the stretched input: ``k_eff − 1 − pad_high + output_padding``."""
+        return self.effective_kernel - 1 - self.pad_high + self.output_padding
+
+
+@dataclass(frozen=True, slots=True)
+class DeconvPlan:
+    """N-d transposed convolution: one :class:`DeconvAxis` per spatial axis."""
+
+    axes: tuple[DeconvAxis, ...]
+
+    @property
+    def input(self) -> Shape:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> Shape:
+        return tuple(a.output for a in self.axes)
+
+    @property
+    def pads(self) -> tuple[Pair, ...]:
+        return tuple(a.pads for a in self.axes)
+
+    @property
+    def output_padding(self) -> Shape:
+        return tuple(a.output_padding for a in self.axes)
+
+    @property
+    def output_range(self) -> tuple[Pair, ...]:
+        return tuple(a.output_range for a in self.axes)
+
+
+def keras_padding(mode: Padding, k_eff: int) -> int | None:
+    """The symmetric pad Keras assumes when ``output_padding`` is given (``None``: Keras has
+    no transposed convolution for this mode)."""
+    return {
+        Padding.SAME: k_eff // 2,
+        Padding.SAME_LOWER: k_eff // 2,
+        Padding.VALID: 0,
+        Padding.FULL: k_eff - 1,
+    }.get(mode)
+
+
+def deconv_axis(
+    n: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    dilation: int = 1,
+    padding: Padding | Pair = (0, 0),
+    output_padding: int | None = None,
+    output_size: int | None = None,
+) -> DeconvAxis:
+    """Plan one axis of a transposed convolution.
+
+    Explicit pads follow PyTorch (``0 ≤ output_padding < max(stride, dilation)``). A named
+    mode follows TensorFlow/Keras: the size defaults to Keras' ``output_padding=None`` size
+    (SAME ``n·s``, VALID ``n·s + max(k_eff − s, 0)``), ``output_padding`` is Keras', and
+    ``output_size`` (TF ``output_shape``) may be any size in ``output_range``.
+
+    Raises:
+        SpecError: invalid sizes or ``output_padding``.
+        NoInverseError: ``output_size`` outside the reachable range (the message names it).
+
+    >>> deconv_axis(6, 3, stride=2, padding=(1, 1), output_size=12).output_padding
+    1
+    >>> a = deconv_axis(4, 3, stride=2, padding=Padding.SAME)
+    >>> a.output, a.output_range, a.pads
+    (8, (7, 8), (0, 1))
+    """
+    check_positive("input size", n)
+    check_positive("kernel", kernel)
+    check_positive("stride", stride)
+    check_positive("dilation", dilation)
+    if output_size is not None:
+        check_positive("output size", output_size)
+    k_eff = effective_kernel(kernel, dilation)
+    full = (n - 1) * stride + k_eff
+    if isinstance(padding, Padding):
+        size, reach, default, keras_op = _named_size(
+            n, kernel, stride, dilation, padding, output_padding, output_size
+        )
+        low, high = resolve_pads(size, k_eff, stride, padding)
+        return DeconvAxis(
+            n,
+            kernel,
+            stride,
+            dilation,
+            low,
+            high,
+            size - (full - low - high),
+            size,
+            reach,
+            default,
+            padding,
+            keras_op,
+        )
+    low, high = padding
+    if low < 0 or high < 0:
+        raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
+    base = full - low - high
+    limit = max(stride, dilation) - 1
+    reach = (max(base, 1), base + limit)
+    if output_size is not None:
+        _check_reachable(output_size, reach, n, kernel, stride, dilation, padding)
+        if output_padding is not None and output_padding != output_size - base:
+            raise SpecError(
+                f"output_padding {output_padding} and output size {output_size} disagree: "
+                f"that size needs output_padding {output_size - base}"
+            )
+        output_padding = output_size - base
+    elif output_padding is None:
+        output_padding = 0
+    elif not 0 <= output_padding <= limit:
+        raise SpecError(
+            "output_padding must be ≥ 0 and smaller than stride or dilation "
+            f"(max({stride}, {dilation}) = {limit + 1}), got {output_padding}"
+        )
+    size = base + output_padding
+    if size < 1:
+        raise EmptyOutputError(
+            f"pads ({low}, {high}) crop all {full} cells of the transposed convolution "
+            f"(input {n}, kernel {k_eff}, stride {stride}): the output would be {size}"
+        )
+    return DeconvAxis(n, kernel, stride, dilation, low, high, output_padding, size, reach, base)
+
+
+def _named_size(
+    n: int,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    mode: Padding,
+    output_padding: int | None,
+    output_size: int | None,
+) -> tuple[int, Pair, int, int | None]:
+    """(size, TF-accepted range, Keras default, Keras output_padding) for a named mode."""
+    k_eff = effective_kernel(kernel, dilation)
+    sizes = _forward_preimage(n, kernel, stride, dilation, mode)
+    if not sizes:
+        raise EmptyOutputError(
+            f"no input length gives a '{mode.value}' convolution output of {n} with kernel "
+            f"{k_eff} and stride {stride}, so the transposed convolution has no size"
+        )
+    reach = (sizes[0], sizes[-1])
+    default = n * stride + {
+        Padding.VALID: max(k_eff - stride, 0),
+        Padding.FULL: 2 - stride - k_eff,
+    }.get(mode, 0)
+    default = min(max(default, reach[0]), reach[1])
+    keras_pad = keras_padding(mode, k_eff)
+    keras_base = None if keras_pad is None else (n - 1) * stride + k_eff - 2 * keras_pad
+    if output_size is not None:
+        _check_reachable(output_size, reach, n, kernel, stride, dilation, mode)
+        size = output_size
+    elif output_padding is not None:
+        if keras_base is None:
+            raise SpecError(
+                f"output_padding is a Keras notion and Keras has no '{mode.value}' transposed "
+                "convolution; give the output size instead"
+            )
+        if not 0 <= output_padding < stride:
+            raise SpecError(
+                f"output_padding must be ≥ 0 and smaller than the stride {stride} "
+                f"(Keras), got {output_padding}"
+            )
+        size = keras_base + output_padding
+        if not reach[0] <= size <= reach[1]:
+            raise SpecError(
+                f"Keras computes (n − 1)·s + k − 2·{keras_pad} + output_padding = {size} "
+                f"for input {n}, kernel {k_eff}, stride {stride}, '{mode.value}', but "
+                f"TensorFlow accepts only output sizes {reach[0]}..{reach[1]} here, so the "
+                "op raises; use output_padding "
+                f"{reach[0] - keras_base}..{min(reach[1] - keras_base, stride - 1)} or "
+                "the default (None)"
+            )
+    else:
+        size = default
+    keras_op = None
+    if keras_base is not None and 0 <= size - keras_base < stride:
+        keras_op = size - keras_base
+    return size, reach, default, keras_op
+
+
+def _forward_preimage(
+    n: int, kernel: int, stride: int, dilation: int, padding: Padding | Pair
+) -> range:
+    """Every input length whose forward convolution has output *n*."""
+    k_eff = effective_kernel(kernel, dilation)
+    pad_total = sum(padding) if isinstance(padding, tuple) else 2 * (k_eff - 1)
+    return preimage(
+        n,
+        lambda m: conv_axis(m, kernel, stride=stride, dilation=dilation, padding=padding).output,
+        (n - 2) * stride + k_eff - pad_total,
+        (n + 1) * stride + k_eff,
+    )
+
+
+def _check_reachable(
+    size: int,
+    reach: Pair,
+    n: int,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    padding: Padding | Pair,
+) -> None:
+    if not reach[0] <= size <= reach[1]:
+        dil = f", dilation {dilation}" if dilation > 1 else ""
+        raise NoInverseError(
+            f"output size {size} is not reachable: a transposed convolution of input {n} "
+            f"with kernel {kernel}, stride {stride}{dil} and {describe_padding(padding)} gives "
+            "sizes "
+            f"{reach[0]} to {reach[1]}"
+        )
+
+
+def invert_axis(
+    output: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    dilation: int = 1,
+    padding: Padding | Pair = Padding.VALID,
+) -> tuple[DeconvAxis, ...]:
+    """Every input length a convolution maps to *output*, each as the transposed convolution
+    (of *output*, with the same parameters) that comes back to exactly that length.
+
+    >>> [(c.output, c.output_padding) for c in invert_axis(6, 3, stride=2, padding=(1, 1))]
+    [(11, 0), (12, 1)]
+    """
+    check_positive("output size", output)
+    sizes = _forward_preimage(output, kernel, stride, dilation, padding)
+    if not sizes:
+        raise NoInverseError(
+            f"no input length gives output {output} with kernel {kernel}, stride {stride}, "
+            f"dilation {dilation} and {describe_padding(padding)}"
+        )
+    return tuple(
+        deconv_axis(
+            output, kernel, stride=stride, dilation=dilation, padding=padding, output_size=n
+        )
+        for n in sizes
+    )
+
+
+def deconv_plan(
+    input_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = 0,
+    output_padding: int | Sequence[int] | None = None,
+    output_size: Sequence[int] | None = None,
+) -> DeconvPlan:
+    """Plan an N-d transposed convolution (see :func:`deconv_axis`).
+
+    >>> deconv_plan((3, 3), 3, stride=2, padding=1, output_padding=1).output
+    (6, 6)
+    """
+    ndim = len(input_shape)
+    kernels = per_axis("kernel", kernel_shape, ndim)
+    strides = per_axis("stride", stride, ndim)
+    dilations = per_axis("dilation", dilation, ndim)
+    spec = normalize_padding(padding, ndim)
+    extras = _optional_per_axis("output_padding", output_padding, ndim)
+    sizes = _optional_per_axis("output size", output_size, ndim)
+
+    def plan(a: int) -> DeconvAxis:
+        return deconv_axis(
+            input_shape[a],
+            kernels[a],
+            stride=strides[a],
+            dilation=dilations[a],
+            padding=axis_padding(spec, a),
+            output_padding=extras[a],
+            output_size=sizes[a],
+        )
+
+    return DeconvPlan(tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim)))
+
+
+def deconv_output_shape(
+    input_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = 0,
+    output_padding: int | Sequence[int] | None = None,
+) -> Shape:
+    """Spatial output shape of a transposed convolution.
+
+    >>> deconv_output_shape((14, 14), 3, stride=2, padding=1, output_padding=1)
+    (28, 28)
+    """
+    return deconv_plan(
+        input_shape,
+        kernel_shape,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        output_padding=output_padding,
+    ).output
+
+
+def _optional_per_axis(
+    name: str, value: int | Sequence[int] | None, ndim: int
+) -> tuple[int | None, ...]:
+    if value is None:
+        return (None,) * ndim
+    values = [value] if isinstance(value, int) else list(value)
+    if len(values) == 1:
+        values = values * ndim
+    if len(values) != ndim:
+        raise SpecError(f"{name} has {len(values)} values but the input has {ndim} axes")
+    return tuple(values)
+
+
+def invert_plan(
+    output_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+) -> tuple[tuple[DeconvAxis, ...], ...]:
+    """Per axis, every input length that a convolution maps to *output_shape*.
+
+    >>> [len(c) for c in invert_plan((7, 7), 3, stride=2, padding="same")]
+    [2, 2]
+    """
+    ndim = len(output_shape)
+    kernels = per_axis("kernel", kernel_shape, ndim)
+    strides = per_axis("stride", stride, ndim)
+    dilations = per_axis("dilation", dilation, ndim)
+    spec = normalize_padding(padding, ndim)
+
+    def plan(a: int) -> tuple[DeconvAxis, ...]:
+        return invert_axis(
+            output_shape[a],
+            kernels[a],
+            stride=strides[a],
+            dilation=dilations[a],
+            padding=axis_padding(spec, a),
+        )
+
+    return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))

@@ -1,0 +1,329 @@
+"""Forward sliding windows: convolution and pooling output sizes and pads (pure).
+
+One rule covers every framework once the pads are known (JAX ``stride_dim``)::
+
+    k_eff = d·(k − 1) + 1
+    out   = (n + before + after − k_eff) // s + 1            # floor mode
+    out   = ceil((n + before + after − k_eff) / s) + 1       # ceil mode (pooling), then drop
+            the last window if it would start in the right padding: (out − 1)·s ≥ n + before
+
+The named modes only decide ``(before, after)`` (:func:`~convcalc.shape.padding.resolve_pads`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+
+from convcalc.errors import EmptyOutputError, SpecError
+from convcalc.shape.axes import Pair, Shape, check_positive, effective_kernel, on_axis, per_axis
+from convcalc.shape.padding import (
+    Padding,
+    PaddingArg,
+    PaddingSpec,
+    describe_padding,
+    normalize_padding,
+    resolve_pads,
+)
+
+__all__ = [
+    "AxisPlan",
+    "WindowPlan",
+    "conv_axis",
+    "conv_output_shape",
+    "conv_plan",
+    "pool_axis",
+    "pool_output_shape",
+    "pool_plan",
+    "preimage",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AxisPlan:
+    """One spatial axis of a convolution or pooling: every number a diagram or executor needs.
+
+    Coordinates: window ``j`` covers padded cells ``j·s + t·d`` for taps ``t < k``, i.e.
+    input cells ``j·s − pad_low + t·d`` (negative or ≥ ``input`` means padding).
+    """
+
+    input: int
+    kernel: int
+    stride: int
+    dilation: int
+    pad_low: int
+    pad_high: int
+    output: int
+    padding: Padding | None = None
+    ceil_mode: bool = False
+
+    @property
+    def effective_kernel(self) -> int:
+        """``d·(k − 1) + 1``."""
+        return effective_kernel(self.kernel, self.dilation)
+
+    @property
+    def pads(self) -> Pair:
+        """``(pad_low, pad_high)``."""
+        return (self.pad_low, self.pad_high)
+
+    @property
+    def padded(self) -> int:
+        """Length of the padded axis, ``pad_low + input + pad_high``."""
+        return self.pad_low + self.input + self.pad_high
+
+    @property
+    def span(self) -> int:
+        """Padded cells from the first window's start to the last window's end."""
+        return (self.output - 1) * self.stride + self.effective_kernel
+
+    @property
+    def overhang(self) -> int:
+        """Cells the last (ceil-mode) window reaches past the padded end; 0 in floor mode."""
+        return max(self.span - self.padded, 0)
+
+    @property
+    def dropped(self) -> int:
+        """Input cells at the end that no window reaches (VALID with a stride that does not
+        divide, for instance)."""
+        return max(min(self.pad_low + self.input - self.span, self.input), 0)
+
+    def window_start(self, j: int) -> int:
+        """Input index (may be negative: padding) of window *j*'s first tap."""
+        return j * self.stride - self.pad_low
+
+    def taps(self, j: int) -> range:
+        """Input indices read by window *j*, padding included (out-of-range indices)."""
+        start = self.window_start(j)
+        return range(start, start + self.effective_kernel, self.dilation)
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPlan:
+    """N-d convolution or pooling: one :class:`AxisPlan` per spatial axis."""
+
+    axes: tuple[AxisPlan, ...]
+
+    @property
+    def input(self) -> Shape:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> Shape:
+        return tuple(a.output for a in self.axes)
+
+    @property
+    def pads(self) -> tuple[Pair, ...]:
+        return tuple(a.pads for a in self.axes)
+
+
+def conv_axis(
+    n: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    dilation: int = 1,
+    padding: Padding | Pair = Padding.VALID,
+    ceil_mode: bool = False,
+) -> AxisPlan:
+    """Plan one axis of a convolution: output length and the exact pad split.
+
+    Args:
+        n: input length. kernel: kernel length (before dilation).
+        stride, dilation: window step and tap spacing.
+        padding: a :class:`Padding` mode or an explicit ``(before, after)`` pair.
+        ceil_mode: round the window count up (pooling; PyTorch/ONNX drop rule).
+
+    Raises:
+        SpecError: a size, stride or dilation below 1, or a negative pad.
+        EmptyOutputError: the window does not fit the padded input.
+
+    >>> p = conv_axis(13, 6, stride=5, padding=Padding.SAME)
+    >>> p.output, p.pads
+    (3, (1, 2))
+    >>> p = conv_axis(13, 6, stride=5)   # valid: inputs 11 and 12 are dropped
+    >>> p.output, p.dropped
+    (2, 2)
+    """
+    check_positive("input size", n)
+    check_positive("kernel", kernel)
+    check_positive("stride", stride)
+    check_positive("dilation", dilation)
+    k_eff = effective_kernel(kernel, dilation)
+    low, high = resolve_pads(n, k_eff, stride, padding)
+    if low < 0 or high < 0:
+        raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
+    room = n + low + high - k_eff
+    if ceil_mode:
+        out = -(-room // stride) + 1
+        if (out - 1) * stride >= n + low:
+            out -= 1
+    else:
+        out = room // stride + 1
+    if out < 1:
+        raise EmptyOutputError(_empty_message(n, kernel, dilation, low, high, padding))
+    mode = padding if isinstance(padding, Padding) else None
+    return AxisPlan(n, kernel, stride, dilation, low, high, out, mode, ceil_mode)
+
+
+def pool_axis(
+    n: int,
+    window: int,
+    *,
+    stride: int | None = None,
+    dilation: int = 1,
+    padding: Padding | Pair = Padding.VALID,
+    ceil_mode: bool = False,
+) -> AxisPlan:
+    """Plan one axis of a pooling layer: like :func:`conv_axis`, stride defaults to *window*.
+
+    >>> pool_axis(5, 2, padding=(1, 1), ceil_mode=True).output   # 4th window starts in pad
+    3
+    """
+    return conv_axis(
+        n,
+        window,
+        stride=window if stride is None else stride,
+        dilation=dilation,
+        padding=padding,
+        ceil_mode=ceil_mode,
+    )
+
+
+def conv_plan(
+    input_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+    ceil_mode: bool = False,
+) -> WindowPlan:
+    """Plan an N-d convolution; ints broadcast over the axes.
+
+    >>> conv_plan((224, 224), 7, stride=2, padding="same").pads
+    ((2, 3), (2, 3))
+    """
+    shape = per_axis("input size", input_shape, len(input_shape))
+    ndim = len(shape)
+    kernels = per_axis("kernel", kernel_shape, ndim)
+    strides = per_axis("stride", stride, ndim)
+    dilations = per_axis("dilation", dilation, ndim)
+    spec = normalize_padding(padding, ndim)
+
+    def plan(a: int) -> AxisPlan:
+        return conv_axis(
+            shape[a],
+            kernels[a],
+            stride=strides[a],
+            dilation=dilations[a],
+            padding=axis_padding(spec, a),
+            ceil_mode=ceil_mode,
+        )
+
+    return WindowPlan(tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim)))
+
+
+def pool_plan(
+    input_shape: Sequence[int],
+    window: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] | None = None,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+    ceil_mode: bool = False,
+) -> WindowPlan:
+    """Plan an N-d pooling layer; the stride defaults to the window.
+
+    >>> pool_plan((112, 112), 3, stride=2, padding=1).output
+    (56, 56)
+    """
+    return conv_plan(
+        input_shape,
+        window,
+        stride=window if stride is None else stride,
+        dilation=dilation,
+        padding=padding,
+        ceil_mode=ceil_mode,
+    )
+
+
+def conv_output_shape(
+    input_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+) -> Shape:
+    """Spatial output shape of a convolution.
+
+    >>> conv_output_shape((13,), 6, stride=5, padding="same")
+    (3,)
+    """
+    return conv_plan(
+        input_shape, kernel_shape, stride=stride, dilation=dilation, padding=padding
+    ).output
+
+
+def pool_output_shape(
+    input_shape: Sequence[int],
+    window: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] | None = None,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+    ceil_mode: bool = False,
+) -> Shape:
+    """Spatial output shape of a pooling layer.
+
+    >>> pool_output_shape((10,), 1, stride=2, ceil_mode=True)
+    (5,)
+    """
+    return pool_plan(
+        input_shape,
+        window,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        ceil_mode=ceil_mode,
+    ).output
+
+
+def preimage(target: int, forward: Callable[[int], int], low: int, high: int) -> range:
+    """The lengths ``n`` in ``[low, high]`` with ``forward(n) == target``, as a range.
+
+    *forward* must be non-decreasing (every window rule is); lengths it rejects with
+    :class:`SpecError` are skipped.
+
+    >>> preimage(3, lambda n: conv_axis(n, 3, stride=2).output, 1, 20)
+    range(7, 9)
+    """
+    hits = []
+    for n in range(max(low, 1), high + 1):
+        try:
+            if forward(n) == target:
+                hits.append(n)
+        except SpecError:
+            continue
+    return range(hits[0], hits[-1] + 1) if hits else range(0)
+
+
+def axis_padding(spec: PaddingSpec, axis: int) -> Padding | Pair:
+    """The padding of one axis: the mode itself, or that axis' pair."""
+    return spec if isinstance(spec, Padding) else spec[axis]
+
+
+def _empty_message(
+    n: int, kernel: int, dilation: int, low: int, high: int, padding: Padding | Pair
+) -> str:
+    k_eff = effective_kernel(kernel, dilation)
+    kernel_text = f"kernel {kernel}"
+    if dilation > 1:
+        kernel_text += f" (effective {k_eff} with dilation {dilation})"
+    mode = describe_padding(padding)
+    return (
+        f"{kernel_text} is larger than padded input {n + low + high} under {mode}: "
+        "no window fits, the output would be empty"
+    )
