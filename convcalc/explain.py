@@ -57,7 +57,7 @@ def _same_lines(p: AxisPlan, k: str) -> list[str]:
         if p.padding is Padding.SAME
         else f"after = total // 2 = {p.pad_high}, before = total − after = {p.pad_low}"
     )
-    odd = f" (the odd zero goes at the {side})" if total % 2 else ""
+    odd = f" → odd zero at the {side}" if total % 2 else ""
     return [
         f"out = ceil(in / s) = ceil({p.input} / {p.stride}) = {p.output}",
         f"pad total = max((out − 1)·s + {k} − in, 0) = "

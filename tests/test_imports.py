@@ -1,0 +1,62 @@
+"""Shape queries stay light: the pure modules and the CLI load no NumPy (and no Rich)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import json, sys
+import {module}
+print(json.dumps(sorted(m for m in ("numpy", "rich", "click") if m in sys.modules)))
+"""
+
+
+@pytest.mark.parametrize(
+    ("module", "allowed"),
+    [
+        ("convcalc", []),
+        ("convcalc.shape", []),
+        ("convcalc.explain", []),
+        ("convcalc.jsonable", []),
+        ("convcalc.errors", []),
+        ("convcalc.cli", ["click"]),
+    ],
+)
+def test_module_imports_stay_light(module: str, allowed: list[str]) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(out) == allowed
+
+
+def test_shape_json_query_loads_no_numpy_or_rich() -> None:
+    code = (
+        "import sys\n"
+        "from convcalc.cli import cli\n"
+        "try:\n"
+        "    cli.main(['shape', 'conv', '-i', '224', '-k', '7', '-s', '2', '-p', 'same',"
+        " '--json'], standalone_mode=False)\n"
+        "finally:\n"
+        "    print([m for m in ('numpy', 'rich') if m in sys.modules], file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert '"pads": [[2, 3]]' in done.stdout
+    assert done.stderr.strip() == "[]"
+
+
+def test_human_shape_query_loads_no_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from convcalc.cli import cli\n"
+        "cli.main(['shape', 'conv', '-i', '13', '-k', '6'], standalone_mode=False)\n"
+        "print('numpy' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "False"
