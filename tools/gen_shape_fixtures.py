@@ -1,3 +1,4 @@
+# mypy: allow-redefinition-new, local-partial-types
 """Generate golden shape fixtures by running the real frameworks (PyTorch and TensorFlow, CPU).
 
 Run from the repository root with a virtualenv that has ``torch`` and ``tensorflow`` installed::
