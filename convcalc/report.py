@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
@@ -19,7 +20,7 @@ __all__ = ["deconv_report", "invert_report", "window_report"]
 
 
 def _table(title: str, columns: Sequence[str]) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     table.add_column("axis", justify="right", style="dim")
     for name in columns:
         table.add_column(name, justify="right")
@@ -44,7 +45,7 @@ def _formulas(per_axis: Sequence[list[str]]) -> Text:
 def window_report(plan: WindowPlan, title: str) -> RenderableType:
     """Table + formulas for a convolution or pooling plan."""
     table = _table(
-        title, ["input", "kernel", "stride", "dilation", "pad before", "pad after", "output"]
+        title, ["input", "kernel", "stride", "dilation", "pad\nbefore", "pad\nafter", "output"]
     )
     for i, a in enumerate(plan.axes):
         table.add_row(
@@ -64,17 +65,7 @@ def deconv_report(plan: DeconvPlan, title: str) -> RenderableType:
     """Table + formulas for a transposed-convolution plan."""
     table = _table(
         title,
-        [
-            "input",
-            "kernel",
-            "stride",
-            "dilation",
-            "crop before",
-            "crop after",
-            "output_padding",
-            "output",
-            "reachable",
-        ],
+        ["input", "kernel", "stride", "dilation", "crop", "output\npadding", "output", "reachable"],
     )
     for i, a in enumerate(plan.axes):
         lo, hi = a.output_range
@@ -84,8 +75,7 @@ def deconv_report(plan: DeconvPlan, title: str) -> RenderableType:
             _kernel_cell(a),
             str(a.stride),
             str(a.dilation),
-            str(a.pad_low),
-            str(a.pad_high),
+            f"{a.pad_low}, {a.pad_high}",
             str(a.output_padding),
             Text(str(a.output), style="bold cyan"),
             f"{lo}..{hi}",
@@ -97,7 +87,7 @@ def invert_report(per_axis: Sequence[Sequence[DeconvAxis]], title: str) -> Rende
     """One row per (axis, input length) that the convolution maps to its output."""
     table = _table(
         title,
-        ["conv input", "pads", "→ conv output", "deconv output_padding", "Keras output_padding"],
+        ["conv\ninput", "pads", "conv\noutput", "deconv\noutput_padding", "Keras\noutput_padding"],
     )
     for i, candidates in enumerate(per_axis):
         for c in candidates:
