@@ -20,7 +20,13 @@ __all__ = ["deconv_report", "invert_report", "window_report"]
 
 
 def _table(title: str, columns: Sequence[str]) -> Table:
-    table = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    table = Table(
+        title=title,
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        padding=(0, 1, 0, 0),
+    )
     table.add_column("axis", justify="right", style="dim")
     for name in columns:
         table.add_column(name, justify="right")

@@ -7,6 +7,7 @@ NumPy and Rich are imported only inside the commands that need them.
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from typing import Any
@@ -14,15 +15,30 @@ from typing import Any
 import click
 
 from convcalc import __version__
-from convcalc.cli.completion_cmd import completion
-from convcalc.cli.shape_cmd import shape
 from convcalc.errors import ConvcalcError
 
 __all__ = ["cli", "main"]
 
+# Subcommands load on first use, so a shape query never imports the executor's modules.
+COMMANDS = {
+    "shape": "convcalc.cli.shape_cmd:shape",
+    "completion": "convcalc.cli.completion_cmd:completion",
+}
+
 
 class ConvcalcGroup(click.Group):
-    """A group that turns every :class:`ConvcalcError` into a one-line Click error."""
+    """The top-level group: lazily loaded subcommands, and every :class:`ConvcalcError`
+    turned into a one-line Click error (exit status 1)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name].split(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -45,9 +61,6 @@ def cli() -> None:
     convcalc completion bash                             shell completion script
     """
 
-
-cli.add_command(shape)
-cli.add_command(completion)
 
 
 def main() -> None:

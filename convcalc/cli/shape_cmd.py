@@ -6,7 +6,6 @@ neither path loads NumPy.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -37,6 +36,8 @@ JSON_FLAG = click.option(
 
 
 def _print_json(data: dict[str, Any]) -> None:
+    import json
+
     click.echo(json.dumps(data))
 
 

@@ -256,14 +256,13 @@ def _named_size(
                 f"(Keras), got {output_padding}"
             )
         size = keras_base + output_padding
+        lo_op, hi_op = max(reach[0] - keras_base, 0), min(reach[1] - keras_base, stride - 1)
         if not reach[0] <= size <= reach[1]:
             raise SpecError(
                 f"Keras computes (n − 1)·s + k − 2·{keras_pad} + output_padding = {size} "
                 f"for input {n}, kernel {k_eff}, stride {stride}, '{mode.value}', but "
                 f"TensorFlow accepts only output sizes {reach[0]}..{reach[1]} here, so the "
-                "op raises; use output_padding "
-                f"{reach[0] - keras_base}..{min(reach[1] - keras_base, stride - 1)} or "
-                "the default (None)"
+                f"op raises; use output_padding {_span(lo_op, hi_op)} or the default (None)"
             )
     else:
         size = default
@@ -271,6 +270,10 @@ def _named_size(
     if keras_base is not None and 0 <= size - keras_base < stride:
         keras_op = size - keras_base
     return size, reach, default, keras_op
+
+
+def _span(lo: int, hi: int) -> str:
+    return str(lo) if lo == hi else f"{lo}..{hi}"
 
 
 def _forward_preimage(
