@@ -62,7 +62,6 @@ def cli() -> None:
     """
 
 
-
 def main() -> None:
     """Console-script entry point; a closed pipe (``| head``) ends quietly."""
     try:
