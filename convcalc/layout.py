@@ -35,6 +35,7 @@ __all__ = [
     "GLYPHS",
     "Cell",
     "DeconvLayout",
+    "DiagramValues",
     "Grid",
     "Kind",
     "Segment",
@@ -484,3 +485,13 @@ class ValueTable:
         for i, n in zip(index, self.shape, strict=True):
             flat = flat * n + i
         return self.flat[flat]
+
+
+@dataclass(frozen=True, slots=True)
+class DiagramValues:
+    """Numbers to print in a diagram: the input, the kernel (convolutions) and the output
+    the layer computes."""
+
+    input: ValueTable
+    output: ValueTable
+    kernel: ValueTable | None = None

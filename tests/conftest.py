@@ -1,0 +1,24 @@
+"""Shared pytest options.
+
+``pytest --update-goldens`` rewrites the golden files under ``tests/golden/`` from the
+current output instead of comparing against them; review the diff before committing.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ files from the current output.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """True when the run was started with ``--update-goldens``."""
+    return bool(request.config.getoption("--update-goldens"))
