@@ -187,6 +187,9 @@ def test_all_prints_every_window() -> None:
     out = diagram("conv", "-i", "4x4", "-k", "3", "--all")
     steps = re.findall(r"^step (\d) of 0\.\.3", out, flags=re.M)
     assert steps == ["0", "1", "2", "3"]
+    # The title once at the top, the legend and formulas once after the last frame.
+    assert out.count("convolution:") == 1 and out.count("rows and cols:") == 1
+    assert out.index("step 3") < out.index("■ input")
 
 
 def test_animate_when_piped_prints_one_frame_and_says_so() -> None:

@@ -8,15 +8,16 @@ engine's plan, and the run-length counts the renderer uses must match the enumer
 from __future__ import annotations
 
 import doctest
+import importlib
 from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import convcalc.layout
 from convcalc.errors import SpecError
 from convcalc.layout import (
+    Cell,
     Kind,
     Strip,
     ValueTable,
@@ -45,12 +46,22 @@ paddings = st.one_of(
 )
 
 
-def test_doctests() -> None:
-    result = doctest.testmod(convcalc.layout)
+@pytest.mark.parametrize(
+    "module",
+    [
+        "convcalc.layout",
+        "convcalc.render.cells",
+        "convcalc.render.diagram",
+        "convcalc.explain",
+        "convcalc.shape.window",
+    ],
+)
+def test_doctests(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0 and result.attempted > 0
 
 
-def cells(strip: Strip) -> list[convcalc.layout.Cell]:
+def cells(strip: Strip) -> list[Cell]:
     return [strip.cell(p) for p in range(strip.length)]
 
 

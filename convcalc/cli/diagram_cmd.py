@@ -12,7 +12,7 @@ import itertools
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
@@ -30,7 +30,8 @@ __all__ = ["diagram"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]
-Build = Callable[["tuple[int, ...] | None"], "RenderableType"]
+Build = Callable[["tuple[int, ...] | None", frozenset[str]], "RenderableType"]
+"""``build(highlight, parts)``: the diagram with that window highlighted, those sections."""
 
 SAVE_SUFFIXES = (".svg", ".html", ".txt")
 
@@ -174,10 +175,12 @@ def conv(
     plan = conv_plan(size, kernel, stride=stride, dilation=dilation, padding=padding)
     values = _values(plan, x, w, "conv")
 
-    def build(highlight: Sizes | None) -> RenderableType:
+    def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
         from convcalc.render import WindowDiagram
 
-        return WindowDiagram(plan, op="convolution", highlight=highlight, values=values)
+        return WindowDiagram(
+            plan, op="convolution", highlight=highlight, values=values, parts=parts
+        )
 
     _show(build, plan, view)
 
@@ -235,11 +238,13 @@ def pool(
     values = _values(plan, x, None, kind, include_pad=count_include_pad)
     op = "average pooling" if average else "max pooling"
 
-    def build(highlight: Sizes | None) -> RenderableType:
+    def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
         from convcalc.render import WindowDiagram
 
         include = count_include_pad if average else None
-        return WindowDiagram(plan, op=op, highlight=highlight, values=values, include_pad=include)
+        return WindowDiagram(
+            plan, op=op, highlight=highlight, values=values, include_pad=include, parts=parts
+        )
 
     _show(build, plan, view)
 
@@ -291,10 +296,10 @@ def deconv(
     )
     values = _values(plan, x, w, "deconv")
 
-    def build(highlight: Sizes | None) -> RenderableType:
+    def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
         from convcalc.render import DeconvDiagram
 
-        return DeconvDiagram(plan, highlight=highlight, values=values)
+        return DeconvDiagram(plan, highlight=highlight, values=values, parts=parts)
 
     _show(build, plan, view)
 
@@ -390,11 +395,25 @@ def _positions(plan: WindowPlan | DeconvPlan) -> Iterable[Sizes]:
     return itertools.product(*(range(n) for n in plan.output))
 
 
+def _with_parts(frames: Iterable[Sizes | None]) -> Iterator[tuple[Sizes | None, frozenset[str]]]:
+    """Each frame with its sections: the title once at the top, the legend and summary
+    once after the last frame."""
+    from convcalc.render.diagram import PARTS
+
+    frames = iter(frames)
+    current = next(frames)
+    first = True
+    for following in frames:
+        yield current, PARTS - {"legend", "summary"} - (set() if first else {"title"})
+        first, current = False, following
+    yield current, PARTS if first else PARTS - {"title"}
+
+
 def _print_frames(console: Console, build: Build, frames: Iterable[Sizes | None]) -> None:
-    for i, frame in enumerate(frames):
+    for i, (frame, parts) in enumerate(_with_parts(frames)):
         if i:
             console.print()
-        console.print(build(frame))
+        console.print(build(frame, parts))
 
 
 def _show(build: Build, plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> None:
@@ -431,9 +450,11 @@ def _animate(console: Console, build: Build, frames: Iterable[Sizes], delay: flo
     """Redraw in place, one window per frame (Rich Live); the last frame stays."""
     from rich.live import Live
 
+    from convcalc.render.diagram import PARTS
+
     with Live(console=console, auto_refresh=False) as live:
         for frame in frames:
-            live.update(build(frame), refresh=True)
+            live.update(build(frame, PARTS), refresh=True)
             time.sleep(delay)
 
 
@@ -453,10 +474,7 @@ def _save(
         force_terminal=True,
         soft_wrap=False,
     )
-    for i, frame in enumerate(frames):
-        if i:
-            recorder.print()
-        recorder.print(build(frame))
+    _print_frames(recorder, build, frames)
     lower = path.lower()
     if lower.endswith(".svg"):
         recorder.save_svg(path, title="convcalc diagram")

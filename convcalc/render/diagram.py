@@ -42,7 +42,7 @@ from convcalc.render.grid import grid_rows, matrix_rows
 from convcalc.render.strip import OutputRow, output_rows, strip_margin, strip_rows
 from convcalc.shape import DeconvPlan, WindowPlan
 
-__all__ = ["DeconvDiagram", "WindowDiagram"]
+__all__ = ["PARTS", "DeconvDiagram", "WindowDiagram"]
 
 MAX_ROWS = 20
 Block = list[Text]
@@ -139,7 +139,8 @@ def _output_matrix(
     sample = [(0, 0), (rows - 1, cols - 1), (0, cols - 1), (rows - 1, 0)]
     if rows * cols <= 4096:
         sample = [(r, c) for r in range(rows) for c in range(cols)]
-    cell_width = max(width_of([text(p) for p in sample]), len(str(cols - 1)))
+    content = width_of([text(p) for p in sample])
+    cell_width = max(content, len(str(cols - 1)))
 
     def cell(r: int, c: int) -> tuple[str, str, bool]:
         return text((r, c)), style, highlight == (r, c)
@@ -156,6 +157,7 @@ def _output_matrix(
         max_width=width,
         max_rows=max_rows,
         keep=keep,
+        center=content == 1,
     )
 
 
@@ -179,10 +181,16 @@ def _matrix(
     )
 
 
+PARTS = frozenset({"title", "step", "body", "legend", "summary"})
+"""Every section of a diagram; ``--all`` prints the title once and the legend and summary
+after the last frame."""
+
+
 class _Diagram:
     """Title, the step line, the drawing, legend and per-axis summary, fitted to the width."""
 
     max_rows: int
+    parts: frozenset[str] = PARTS
 
     def title(self) -> Text:
         raise NotImplementedError
@@ -204,27 +212,38 @@ class _Diagram:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
-        yield self.title()
-        step = self.step_line()
+        head: Block = []
+        if "title" in self.parts:
+            head.append(self.title())
+        step = self.step_line() if "step" in self.parts else None
         if step is not None:
-            yield step
-        yield Text()
-        body = self.body(width)
-        for row in body:
-            row = row.copy()
-            row.rstrip()
-            yield row
-        yield Text()
-        extra = self.legend_extra()
-        if any("…" in t.plain or "⋮" in t.plain for t in body):
-            extra.append(("…", LABEL, "cells elided to fit the width"))
-        yield from legend(self.legend_kinds(), extra, width)
-        yield Text()
-        for head, lines in self.summary():
-            yield Text(head, "bold")
-            for line in lines:
-                for part in wrap(line, width):
-                    yield Text(part)
+            head.append(step)
+        sections = [head]
+        body: Block = []
+        if "body" in self.parts:
+            body = [row.copy() for row in self.body(width)]
+            for row in body:
+                row.rstrip()
+            sections.append(body)
+        if "legend" in self.parts:
+            extra = self.legend_extra()
+            if any("…" in t.plain or "⋮" in t.plain for t in body):
+                extra.append(("…", LABEL, "cells elided to fit the width"))
+            sections.append(legend(self.legend_kinds(), extra, width))
+        if "summary" in self.parts:
+            summary: Block = []
+            for title, lines in self.summary():
+                summary.append(Text(title, "bold"))
+                summary += [Text(part) for line in lines for part in wrap(line, width)]
+            sections.append(summary)
+        first = True
+        for section in sections:
+            if not section:
+                continue
+            if not first:
+                yield Text()
+            first = False
+            yield from section
 
 
 def _merge_axes(items: list[tuple[str, str, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -253,7 +272,8 @@ class WindowDiagram(_Diagram):
     >>> console = Console(width=60, color_system=None)
     >>> with console.capture() as cap:
     ...     console.print(WindowDiagram(conv_plan((13,), 6, stride=5), op="convolution"))
-    >>> print("\\n".join(cap.get().splitlines()[2:4]))
+    >>> strip = [s for s in cap.get().splitlines() if s.startswith(("index", "input"))]
+    >>> print("\\n".join(strip))
     index     0  1  2  3  4  5  6  7  8  9 10 11 12
     input     ■  ■  ■  ■  ■  ■  ■  ■  ■  ■  ■  ×  ×
     """
@@ -267,7 +287,9 @@ class WindowDiagram(_Diagram):
         values: DiagramValues | None = None,
         include_pad: bool | None = None,
         max_rows: int = MAX_ROWS,
+        parts: frozenset[str] = PARTS,
     ) -> None:
+        self.parts = parts
         self.plan = plan
         self.grid: Grid = window_grid(plan)
         self.op = op
@@ -490,7 +512,9 @@ class DeconvDiagram(_Diagram):
         highlight: Index | None = None,
         values: DiagramValues | None = None,
         max_rows: int = MAX_ROWS,
+        parts: frozenset[str] = PARTS,
     ) -> None:
+        self.parts = parts
         self.plan = plan
         self.layout: DeconvLayout = deconv_layout(plan)
         self.values = values

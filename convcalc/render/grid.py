@@ -32,9 +32,14 @@ def matrix_rows(
     max_width: int,
     max_rows: int,
     keep: tuple[range, range] | None = None,
+    center: bool = False,
 ) -> list[Text]:
     """A ruler line, then one line per row; elided with ``…``/``⋮`` to fit, *keep*
-    (rows, cols) always in view. Cells in the window are wrapped in ``[ ]``."""
+    (rows, cols) always in view. Cells in the window are wrapped in ``[ ]``.
+
+    Numbers are right-aligned and glyphs centred; with *center* (a grid of glyphs under
+    wider index labels) the labels are centred too, so each glyph sits under its label.
+    """
     rows, cols = shape
     pitch = cell_width + 2
     row_slots = slots(rows, max_rows, [keep[0]] if keep else [])
@@ -42,29 +47,34 @@ def matrix_rows(
     margin = max(margin, 1) + 1
     col_slots = slots(cols, (max_width - margin) // pitch, [keep[1]] if keep else [])
 
+    def fit(text: str, numeric: bool = True) -> str:
+        if center or (len(text) == 1 and not (numeric and text.isdigit())):
+            return text.center(cell_width)
+        return text.rjust(cell_width)
+
     ruler = Text(" " * margin)
     for c in col_slots:
-        ruler.append(f" {'…' if c is None else col_label(c):>{cell_width}} ", LABEL)
+        ruler.append(f" {fit('…' if c is None else col_label(c))} ", LABEL)
     lines = [ruler]
     for r in row_slots:
         if r is None:
             line = Text(" " * margin)
             for c in col_slots:
-                line.append(f" {'⋮' if c is not None else ' ':>{cell_width}} ", LABEL)
+                line.append(f" {fit('⋮' if c is not None else ' ')} ", LABEL)
             lines.append(line)
             continue
         line = Text(f"{row_label(r):>{margin - 1}} ", LABEL)
         for c in col_slots:
             if c is None:
-                line.append(f" {'…':>{cell_width}} ", LABEL)
+                line.append(f" {fit('…')} ", LABEL)
                 continue
             text, style, lit = cell(r, c)
             if lit:
                 line.append("[", f"bold {WINDOW}")
-                line.append(f"{text:>{cell_width}}", f"{style} {HIGHLIGHT}")
+                line.append(fit(text), f"{style} {HIGHLIGHT}")
                 line.append("]", f"bold {WINDOW}")
             else:
-                line.append(f" {text:>{cell_width}} ", style)
+                line.append(f" {fit(text)} ", style)
         lines.append(line)
     return lines
 
@@ -109,6 +119,7 @@ def grid_rows(
     width = max(cell_width, index_width(grid, 1))
     return matrix_rows(
         (rows.length, cols.length),
+        center=cell_width == 1,
         cell=cell,
         row_label=label(0),
         col_label=label(1),
