@@ -153,7 +153,8 @@ def explain_border(a: DeconvAxis) -> list[str]:
         f"border before = {k} − 1 − before = {k_eff} − 1 − {a.pad_low} = {a.border_low}",
         after,
         f"out = border before + stretched + border after − {k} + 1 = "
-        f"{a.border_low} + {a.stretched} + {a.border_high} − {k_eff} + 1 = {a.output}",
+        f"{_signed(a.border_low)} + {a.stretched} + {_signed(a.border_high)} − {k_eff} + 1 = "
+        f"{a.output}",
     ]
     for side, border in (("first", a.border_low), ("last", a.border_high)):
         if border < 0:
@@ -161,3 +162,8 @@ def explain_border(a: DeconvAxis) -> list[str]:
                 f"a negative border crops: the {side} {-border} stretched cell(s) are cut off"
             )
     return lines
+
+
+def _signed(v: int) -> str:
+    """A term of a sum: negative numbers in parentheses."""
+    return f"({v})" if v < 0 else str(v)

@@ -69,6 +69,15 @@ def _pads(pads: Sequence[tuple[int, int]]) -> str:
     return " × ".join(f"({lo}, {hi})" for lo, hi in pads)
 
 
+def _border(counts: Sequence[int], side: str) -> str:
+    """``1 zero(s) before``; a negative border (pads over k_eff − 1) crops instead."""
+    if all(c >= 0 for c in counts):
+        return f"{_per_axis(counts)} zero(s) {side}"
+    if all(c <= 0 for c in counts):
+        return f"{_per_axis(-c for c in counts)} stretched cell(s) cropped {side}"
+    return f"{_shape(counts)} {side} (negative: cells cropped)"
+
+
 def _axis_names(ndim: int) -> list[str]:
     if ndim == 1:
         return [""]
@@ -571,9 +580,9 @@ class DeconvDiagram(_Diagram):
 
     def _border_title(self) -> str:
         axes = self.plan.axes
-        low = _per_axis(a.border_low for a in axes)
-        high = _per_axis(a.border_high - a.output_padding for a in axes)
-        text = f"3. border: {low} zero(s) before, {high} after"
+        low = [a.border_low for a in axes]
+        high = [a.border_high - a.output_padding for a in axes]
+        text = f"3. border: {_border(low, 'before')}, {_border(high, 'after')}"
         if any(a.output_padding for a in axes):
             where = "bottom/right" if len(axes) == 2 else "end"
             text += f", plus output_padding {_per_axis(self.plan.output_padding)} at the {where}"
