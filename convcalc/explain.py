@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from convcalc.shape import AxisPlan, DeconvAxis, Padding
 
-__all__ = ["explain_deconv", "explain_window"]
+__all__ = ["explain_border", "explain_deconv", "explain_window"]
 
 
 def explain_window(p: AxisPlan) -> list[str]:
@@ -125,3 +125,45 @@ def explain_deconv(a: DeconvAxis) -> list[str]:
     else:
         lines.append(f"Keras cannot produce {a.output} (its output_padding must be < stride)")
     return lines
+
+
+def explain_border(a: DeconvAxis) -> list[str]:
+    """The zeros around the stretched input in the stride-1 convolution a transposed
+    convolution equals (the primer's recipe), with the numbers substituted.
+
+    >>> from convcalc.shape import deconv_axis
+    >>> for line in explain_border(deconv_axis(3, 3, stride=2, padding=(1, 1), output_padding=1)):
+    ...     print(line)
+    stretched = (in − 1)·s + 1 = (3 − 1)·2 + 1 = 5
+    border before = k − 1 − before = 3 − 1 − 1 = 1
+    border after = k − 1 − after + output_padding = 3 − 1 − 1 + 1 = 2 (1 border + 1 extra)
+    out = border before + stretched + border after − k + 1 = 1 + 5 + 2 − 3 + 1 = 6
+    """
+    k = "k_eff" if a.dilation > 1 else "k"
+    k_eff = a.effective_kernel
+    plain = a.border_high - a.output_padding
+    after = (
+        f"border after = {k} − 1 − after + output_padding = "
+        f"{k_eff} − 1 − {a.pad_high} + {a.output_padding} = {a.border_high}"
+    )
+    if a.output_padding and plain >= 0:
+        after += f" ({plain} border + {a.output_padding} extra)"
+    lines = [
+        f"stretched = (in − 1)·s + 1 = ({a.input} − 1)·{a.stride} + 1 = {a.stretched}",
+        f"border before = {k} − 1 − before = {k_eff} − 1 − {a.pad_low} = {a.border_low}",
+        after,
+        f"out = border before + stretched + border after − {k} + 1 = "
+        f"{_signed(a.border_low)} + {a.stretched} + {_signed(a.border_high)} − {k_eff} + 1 = "
+        f"{a.output}",
+    ]
+    for side, border in (("first", a.border_low), ("last", a.border_high)):
+        if border < 0:
+            lines.append(
+                f"a negative border crops: the {side} {-border} stretched cell(s) are cut off"
+            )
+    return lines
+
+
+def _signed(v: int) -> str:
+    """A term of a sum: negative numbers in parentheses."""
+    return f"({v})" if v < 0 else str(v)

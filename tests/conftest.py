@@ -1,11 +1,32 @@
-"""Shared test configuration: hypothesis profiles (HYPOTHESIS_PROFILE=thorough for more)."""
+"""Shared test configuration.
+
+- Hypothesis profiles: ``HYPOTHESIS_PROFILE=thorough`` runs 3,000 examples per property.
+- ``pytest --update-goldens`` rewrites the golden files under ``tests/golden/`` from the
+  current output instead of comparing against them; review the diff before committing.
+"""
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
 
 settings.register_profile("default", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=3000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite tests/golden/ files from the current output.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    """True when the run was started with ``--update-goldens``."""
+    return bool(request.config.getoption("--update-goldens"))

@@ -23,6 +23,7 @@ __all__ = ["cli", "main"]
 COMMANDS = {
     "shape": "convcalc.cli.shape_cmd:shape",
     "completion": "convcalc.cli.completion_cmd:completion",
+    "diagram": "convcalc.cli.diagram_cmd:diagram",
 }
 
 

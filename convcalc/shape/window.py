@@ -89,6 +89,21 @@ class AxisPlan:
         divide, for instance)."""
         return max(min(self.pad_low + self.input - self.span, self.input), 0)
 
+    @property
+    def ceil_dropped(self) -> bool:
+        """Ceil mode rounded up to one more window, but it would start inside the right
+        padding, so it was dropped (PyTorch/ONNX rule); that window's index is ``output``.
+
+        >>> pool_axis(4, 2, stride=3, padding=(1, 1), ceil_mode=True).ceil_dropped
+        True
+        >>> pool_axis(5, 2, ceil_mode=True).ceil_dropped   # its 3rd window is kept
+        False
+        """
+        if not self.ceil_mode:
+            return False
+        room = self.padded - self.effective_kernel
+        return -(-room // self.stride) + 1 > self.output
+
     def window_start(self, j: int) -> int:
         """Input index (may be negative: padding) of window *j*'s first tap."""
         return j * self.stride - self.pad_low
