@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from convcalc import __version__
+from convcalc.cli.chain_cmd import chain
 from convcalc.cli.completion_cmd import completion
 from convcalc.cli.shape_cmd import shape
 from convcalc.errors import ConvcalcError
@@ -48,6 +49,7 @@ def cli() -> None:
 
 cli.add_command(shape)
 cli.add_command(completion)
+cli.add_command(chain)
 
 
 def main() -> None:
