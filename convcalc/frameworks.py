@@ -679,13 +679,14 @@ def _judge(layer: Layer, ref: Plan, plan: Plan, spelling: Spelling) -> tuple[Ver
         mine = _pads_text(_crops(plan))
         theirs = _pads_text(_crops(ref))
         step = max(shifts, key=abs)
-        moved = (
-            f"every window starts {abs(step)} cell{'s' * (abs(step) > 1)} "
-            f"{'earlier' if step > 0 else 'later'}"
-            if layer.op != "deconv"
-            else f"the output is shifted by {abs(step)} cell{'s' * (abs(step) > 1)}"
+        cells = f"{abs(step)} cell{'s' * (abs(step) > 1)}"
+        if layer.op == "deconv":
+            return Verdict.SHIFTED, f"same size, output shifted by {cells}: {word} {mine} vs {theirs}"
+        return (
+            Verdict.SHIFTED,
+            f"same size, windows shifted by {cells} ({'earlier' if step > 0 else 'later'}): "
+            f"{word} {mine} vs {theirs}",
         )
-        return Verdict.SHIFTED, f"same size, {word} {mine} vs {theirs}: {moved}"
     if layer.op == "pool" and layer.pool == "avg":
         count = layer.count_pad if spelling.count_pad is None else spelling.count_pad
         for a, b in zip(plan.axes, ref.axes, strict=True):

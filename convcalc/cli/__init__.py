@@ -15,7 +15,9 @@ import click
 
 from convcalc import __version__
 from convcalc.cli.chain_cmd import chain
+from convcalc.cli.compare_cmd import compare
 from convcalc.cli.completion_cmd import completion
+from convcalc.cli.port_cmd import port
 from convcalc.cli.shape_cmd import shape
 from convcalc.errors import ConvcalcError
 
@@ -50,6 +52,8 @@ def cli() -> None:
 cli.add_command(shape)
 cli.add_command(completion)
 cli.add_command(chain)
+cli.add_command(compare)
+cli.add_command(port)
 
 
 def main() -> None:
