@@ -297,7 +297,7 @@ def _window_recipe(layer: Layer, fw: str) -> Recipe:
             return Recipe(fw, layer.op, True, pads, ceil_mode=layer.ceil_mode,
                           count_pad=layer.count_pad if is_avg else None, notes=tuple(notes))
     else:
-        for mode in (Padding.SAME, Padding.VALID):
+        for mode in (Padding.VALID, Padding.SAME):
             if _divisors_match(layer, mode, False, False):
                 return Recipe(fw, layer.op, True, mode.value, count_pad=False if is_avg else None,
                               notes=tuple(notes + _keras_avg_note(layer, fw, mode)))

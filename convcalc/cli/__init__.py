@@ -19,6 +19,7 @@ from convcalc.cli.compare_cmd import compare
 from convcalc.cli.completion_cmd import completion
 from convcalc.cli.port_cmd import port
 from convcalc.cli.shape_cmd import shape
+from convcalc.cli.solve_cmd import solve
 from convcalc.errors import ConvcalcError
 
 __all__ = ["cli", "main"]
@@ -45,6 +46,10 @@ def cli() -> None:
     \b
     convcalc shape conv -i 224x224 -k 7 -s 2 -p same     output size and pad split
     convcalc shape invert -o 7 -k 3 -s 2 -p 1            inputs that give 7, output_padding
+    convcalc chain -i 224x224x3 resnet18                 a whole network, receptive fields
+    convcalc compare conv -i 6 -k 3 -s 2 -p same         every framework side by side
+    convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same
+    convcalc solve deconv -i 7 --to 14 -k 3 -s 2         which padding/output_padding
     convcalc completion bash                             shell completion script
     """
 
@@ -54,6 +59,7 @@ cli.add_command(completion)
 cli.add_command(chain)
 cli.add_command(compare)
 cli.add_command(port)
+cli.add_command(solve)
 
 
 def main() -> None:
