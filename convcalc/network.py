@@ -13,7 +13,7 @@ Pure (standard library only). Every spatial size and pad comes from
   **multiply-accumulates** when channel counts are known.
 
 >>> rows = run_chain(parse_spec("conv k7 s2 p3 c64, pool max k3 s2 p1"), (224, 224), 3).rows
->>> [(r.output, r.rf, r.jump) for r in rows]
+>>> [(r.output, r.rf, tuple(int(j) for j in r.jump)) for r in rows]
 [((112, 112), (7, 7), (2, 2)), ((56, 56), (11, 11), (4, 4))]
 """
 

@@ -74,8 +74,13 @@ def _name(row: ChainRow) -> Text:
     return text
 
 
-def chain_report(result: ChainResult, title: str) -> RenderableType:
-    """One row per layer, totals at the bottom, notes below."""
+def chain_report(result: ChainResult, title: str, width: int = 120) -> RenderableType:
+    """One row per layer, totals at the bottom, notes below. Narrow terminals drop
+    ``start`` and ``activations`` (below 110 columns), then ``MACs`` (below 96); ``--json``
+    always has everything."""
+    dropped = ({"start", "activations"} if width < 110 else set()) | (
+        {"MACs"} if width < 96 else set()
+    )
     table = Table(title=title, title_justify="left", header_style="bold", show_footer=True)
     columns = [
         ("#", "", "right"),
@@ -89,36 +94,35 @@ def chain_report(result: ChainResult, title: str) -> RenderableType:
         ("MACs", _big(result.macs), "right"),
         ("activations", _big(result.activations), "right"),
     ]
-    for name, footer, justify in columns:
-        table.add_column(
-            name,
-            footer=footer,
-            justify=justify,  # type: ignore[arg-type]
-            no_wrap=True,
-            overflow="ellipsis",
-            max_width=44 if name == "layer" else None,
-        )
-    table.add_row("0", "input", _shape(result.input, result.channels), "", "1", "1", "0", "",
-                  "", _big(None if result.channels is None else
-                           result.channels * _prod(result.input) * result.batch))
-    notes = []
-    for r in result.rows:
-        mark = ""
-        if r.note:
-            notes.append(f"[{r.index}] {r.note}")
-            mark = " *"
-        table.add_row(
-            str(r.index),
-            _name(r),
-            Text(_shape(r.output, r.channels), style="bold cyan"),
-            _pads(r.pads) + mark,
-            _axes(r.rf),
-            _axes([_frac(j) if j else "—" for j in r.jump]),
-            _axes([_frac(s) for s in r.start]),
-            _count(r.params),
-            _big(r.macs),
-            _big(r.activations),
-        )
+    keep = [name not in dropped for name, _, _ in columns]
+    cells = [_cells(r) for r in result.rows]
+    widths = [
+        max([len(name), len(footer)] + [len(str(c[i])) for c in cells])
+        for i, (name, footer, _) in enumerate(columns)
+    ]
+    others = sum(w + 3 for w, shown, (name, _, _) in zip(widths, keep, columns, strict=True)
+                 if shown and name != "layer")
+    layer_width = max(12, min(44, width - others - 4))
+    for (name, footer, justify), shown in zip(columns, keep, strict=True):
+        if shown:
+            table.add_column(
+                name,
+                footer=footer,
+                justify=justify,  # type: ignore[arg-type]
+                no_wrap=True,
+                overflow="ellipsis",
+                max_width=layer_width if name == "layer" else None,
+            )
+
+    def add(*cells: str | Text) -> None:
+        table.add_row(*[c for c, shown in zip(cells, keep, strict=True) if shown])
+
+    add("0", "input", _shape(result.input, result.channels), "", "1", "1", "0", "",
+        "", _big(None if result.channels is None else
+                 result.channels * _prod(result.input) * result.batch))
+    notes = [f"[{r.index}] {r.note}" for r in result.rows if r.note]
+    for r, row_cells in zip(result.rows, cells, strict=True):
+        add(*row_cells)
     legend = Text(
         "RF: receptive field (input cells); jump: input cells between neighbouring units; "
         "start: centre of unit 0 in input coordinates. Params count BatchNorm as 2 per "
@@ -131,6 +135,21 @@ def chain_report(result: ChainResult, title: str) -> RenderableType:
         parts.append(Text("\n".join(notes)))
     parts.append(legend)
     return Group(*parts)
+
+
+def _cells(r: ChainRow) -> list[str | Text]:
+    return [
+        str(r.index),
+        _name(r),
+        Text(_shape(r.output, r.channels), style="bold cyan"),
+        _pads(r.pads) + (" *" if r.note else ""),
+        _axes(r.rf),
+        _axes([_frac(j) if j else "—" for j in r.jump]),
+        _axes([_frac(s) for s in r.start]),
+        _count(r.params),
+        _big(r.macs),
+        _big(r.activations),
+    ]
 
 
 def _prod(values: Sequence[int]) -> int:
@@ -235,21 +254,28 @@ def port_report(
 
 
 def solve_report(title: str, per_axis: Sequence[Sequence[Solution]], deconv: bool,
-                 axis_names: Sequence[str]) -> RenderableType:
-    """One table of ranked solutions per distinct axis."""
+                 axis_names: Sequence[str], width: int = 120) -> RenderableType:
+    """One table of ranked solutions per distinct axis (the dilation column only when some
+    solution dilates; ONNX only on terminals of 120 columns or more)."""
     parts: list[RenderableType] = []
     for name, solutions in zip(axis_names, per_axis, strict=True):
+        dilated = any(s.dilation > 1 for s in solutions)
+        onnx = width >= 120
         table = Table(title=f"{title}{name}", title_justify="left", header_style="bold")
-        for col in ("#", "kernel", "stride", "dilation", "padding"):
-            table.add_column(col, justify="right" if col != "padding" else "left")
-        table.add_column("PyTorch")
-        table.add_column("TensorFlow / Keras")
-        table.add_column("ONNX")
+        for col in ("#", "k", "s", "d", "padding"):
+            if col != "d" or dilated:
+                table.add_column(col, justify="right" if col != "padding" else "left",
+                                 overflow="fold")
+        table.add_column("PyTorch", overflow="fold")
+        table.add_column("TensorFlow / Keras", overflow="fold")
+        if onnx:
+            table.add_column("ONNX", overflow="fold")
         if deconv:
-            table.add_column("kept cells")
+            table.add_column("kept cells", overflow="fold")
         for i, s in enumerate(solutions, start=1):
-            cells = [str(i), str(s.kernel), str(s.stride), str(s.dilation), s.label, s.torch,
-                     s.tf, s.onnx]
+            cells = [str(i), str(s.kernel), str(s.stride)]
+            cells += [str(s.dilation)] if dilated else []
+            cells += [s.label, s.torch, s.tf] + ([s.onnx] if onnx else [])
             if deconv:
                 cells.append(s.note)
             table.add_row(*cells)

@@ -5,7 +5,7 @@ planned by the shape engine; those that reach the wanted size are kept, ranked s
 first, and spelled in PyTorch, TensorFlow/Keras and ONNX by :mod:`convcalc.port`.
 
 >>> [s.label for s in solve_axis("deconv", 7, 14, kernels=[3], strides=[2])]
-['padding 1, output_padding 1', 'same']
+['same', 'padding 1, output_padding 1']
 """
 
 from __future__ import annotations

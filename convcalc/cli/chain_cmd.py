@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from convcalc.cli.layer_params import JSON_FLAG, emit_json, print_rich
+from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, print_rich
 from convcalc.errors import SpecError
 
 __all__ = ["chain", "load_spec"]
@@ -209,9 +209,10 @@ def chain(
         )
     from convcalc.report_network import chain_report, varying_report
 
+    out = console()
     for r in results:
         label = name or "network"
-        print_rich(chain_report(r, f"{label} on {'×'.join(map(str, r.input))}"))
+        out.print(chain_report(r, f"{label} on {'×'.join(map(str, r.input))}", out.width))
     if len(results) > 1:
         print_rich(varying_report(results))
     return None

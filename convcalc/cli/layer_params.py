@@ -15,7 +15,7 @@ import click
 
 from convcalc.cli.params import SIZES, SizesType, geometry_options
 
-__all__ = ["JSON_FLAG", "INPUT", "emit_json", "layer_options", "print_rich"]
+__all__ = ["INPUT", "JSON_FLAG", "console", "emit_json", "layer_options", "print_rich"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,11 +38,16 @@ def emit_json(data: dict[str, Any]) -> None:
     click.echo(json.dumps(data))
 
 
-def print_rich(renderable: Any) -> None:
-    """Print with Rich (imported here, so ``--json`` never loads it)."""
+def console() -> Any:
+    """A Rich console (imported here, so ``--json`` never loads Rich)."""
     from rich.console import Console
 
-    Console(highlight=False).print(renderable)
+    return Console(highlight=False)
+
+
+def print_rich(renderable: Any) -> None:
+    """Print with Rich (imported here, so ``--json`` never loads it)."""
+    console().print(renderable)
 
 
 def layer_options(op: str) -> Callable[[F], F]:

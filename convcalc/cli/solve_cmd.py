@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from convcalc.cli.layer_params import JSON_FLAG, emit_json, print_rich
+from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, print_rich
 from convcalc.cli.params import PADDING, SIZES
 
 __all__ = ["solve"]
@@ -101,7 +101,8 @@ def _run(op: str, params: dict[str, Any]) -> None:
 
     title = f"{op}: {size[0]} → {target[0]}" if len(set(size)) == 1 and len(set(target)) == 1 \
         else f"{op}: {'×'.join(map(str, size))} → {'×'.join(map(str, target))}"
-    print_rich(solve_report(title, per_axis, op == "deconv", names))
+    out = console()
+    out.print(solve_report(title, per_axis, op == "deconv", names, out.width))
     if op == "deconv" and any(per_axis):
         from rich.text import Text
 
