@@ -152,8 +152,7 @@ def primer_shortcut(p: AxisPlan) -> list[str]:
     rest = 1 if p.stride == 1 else p.input % p.stride  # the primer: "in % 1 counts as 1"
     shortcut = max(k - rest, 0)
     head = (
-        f"primer's shortcut max(k − in % s, 0) = max({k} − {p.input} % {p.stride}, 0) = "
-        f"{shortcut}"
+        f"primer's shortcut max(k − in % s, 0) = max({k} − {p.input} % {p.stride}, 0) = {shortcut}"
     )
     if shortcut == total:
         return [f"{head}: agrees here (in % s ≠ 0)" if p.stride > 1 else f"{head}: agrees"]

@@ -194,9 +194,7 @@ def divisors(axis: AxisPlan, count_pad: bool) -> tuple[int, ...]:
     (3, 3, 2)
     """
     low, high = (-axis.pad_low, axis.input + axis.pad_high) if count_pad else (0, axis.input)
-    return tuple(
-        sum(1 for t in axis.taps(j) if low <= t < high) for j in range(axis.output)
-    )
+    return tuple(sum(1 for t in axis.taps(j) if low <= t < high) for j in range(axis.output))
 
 
 class Verdict(enum.Enum):
@@ -321,7 +319,11 @@ def _tf_spellings(layer: Layer, fw: str) -> list[Spelling]:
             )
         )
     if layer.op == "pool" and mode is Padding.SAME and any(d > 1 for d in layer.dilation):
-        return [Spelling(name, spellings[0].text, error="SAME pooling with dilation > 1 is not implemented")]
+        return [
+            Spelling(
+                name, spellings[0].text, error="SAME pooling with dilation > 1 is not implemented"
+            )
+        ]
     return spellings
 
 
@@ -332,8 +334,11 @@ def _tf_deconv(layer: Layer, fw: str) -> list[Spelling]:
     out = ref.output
     if fw == "tf" and any(d > 1 for d in layer.dilation):
         return [
-            Spelling(name, "conv2d_transpose dilations", error="TF's CPU conv2d_transpose "
-                     "does not support dilation > 1")
+            Spelling(
+                name,
+                "conv2d_transpose dilations",
+                error="TF's CPU conv2d_transpose does not support dilation > 1",
+            )
         ]
     spellings = []
     if fw == "tf":
@@ -406,11 +411,7 @@ def _torch_spellings(layer: Layer) -> list[Spelling]:
     if layer.op == "conv" and mode is Padding.VALID:
         return [Spelling(name, "padding='valid'", padding=Padding.VALID)]
     pads = _ref_pads(layer)
-    usual = (
-        _pairs(_usual_symmetric(layer))
-        if mode in (Padding.SAME, Padding.SAME_LOWER)
-        else pads
-    )
+    usual = _pairs(_usual_symmetric(layer)) if mode in (Padding.SAME, Padding.SAME_LOWER) else pads
     if _symmetric(usual) and not (layer.op == "conv" and mode is Padding.SAME and not strided):
         sym = tuple(a for a, _ in usual)
         text = f"padding={_one(sym)}"
@@ -473,17 +474,13 @@ def _onnx_spellings(layer: Layer) -> list[Spelling]:
             label = "SAME_UPPER" if auto is Padding.SAME else "SAME_LOWER"
             if layer.op == "deconv":
                 out = tuple(n * s for n, s in zip(layer.input, layer.stride, strict=True))
-                spellings.append(
-                    Spelling(name, f"auto_pad={label}", padding=auto, output_size=out)
-                )
+                spellings.append(Spelling(name, f"auto_pad={label}", padding=auto, output_size=out))
             else:
                 spellings.append(Spelling(name, f"auto_pad={label}", padding=auto))
     if layer.op == "deconv":
         assert isinstance(ref, DeconvPlan)
         pads = tuple((a.pad_low, max(a.pad_high - a.output_padding, 0)) for a in ref.axes)
-        ops = tuple(
-            max(a.output_padding - a.pad_high, 0) for a in ref.axes
-        )
+        ops = tuple(max(a.output_padding - a.pad_high, 0) for a in ref.axes)
         flat = [a for a, _ in pads] + [b for _, b in pads]
         spellings.append(
             Spelling(
@@ -528,13 +525,26 @@ def _jax_spellings(layer: Layer) -> list[Spelling]:
                     note=note + "; no kernel flip unless transpose_kernel=True",
                 )
             ]
-        return [Spelling(name, "conv_transpose(padding=pairs)", error="explicit pads in "
-                         "lax.conv_transpose pad the dilated input, not crop: not modelled")]
+        return [
+            Spelling(
+                name,
+                "conv_transpose(padding=pairs)",
+                error="explicit pads in "
+                "lax.conv_transpose pad the dilated input, not crop: not modelled",
+            )
+        ]
     if mode in (Padding.SAME, Padding.SAME_LOWER, Padding.VALID):
         label = {Padding.SAME: "SAME", Padding.SAME_LOWER: "SAME_LOWER"}.get(mode, "VALID")
         if layer.op == "pool" and layer.pool == "avg":
-            return [Spelling(name, f"avg_pool(padding='{label}')", padding=mode,
-                             count_pad=True, note="flax avg_pool counts pads by default")]
+            return [
+                Spelling(
+                    name,
+                    f"avg_pool(padding='{label}')",
+                    padding=mode,
+                    count_pad=True,
+                    note="flax avg_pool counts pads by default",
+                )
+            ]
         return [Spelling(name, f"padding='{label}'", padding=mode, count_pad=True, note=note)]
     pads = _ref_pads(layer)
     return [
@@ -584,9 +594,7 @@ def _caffe_spellings(layer: Layer) -> list[Spelling]:
     text = f"pad: {_one(sym)}"
     if layer.op == "deconv":
         return [
-            Spelling(
-                name, text, padding=_pairs(sym), output_padding=(0,) * layer.ndim, note=note
-            )
+            Spelling(name, text, padding=_pairs(sym), output_padding=(0,) * layer.ndim, note=note)
         ]
     if layer.op == "pool":
         if any(p >= k for p, k in zip(sym, layer.kernel, strict=True)):
@@ -596,12 +604,24 @@ def _caffe_spellings(layer: Layer) -> list[Spelling]:
             # is floor mode with stride − 1 extra cells at the end.
             extra = tuple((0, s - 1) for s in layer.stride)
             return [
-                Spelling(name, text + " (always ceil)", padding=extra, ceil_mode=False,
-                         count_pad=True, note=note)
+                Spelling(
+                    name,
+                    text + " (always ceil)",
+                    padding=extra,
+                    ceil_mode=False,
+                    count_pad=True,
+                    note=note,
+                )
             ]
         return [
-            Spelling(name, text + " (always ceil)", padding=_pairs(sym), ceil_mode=True,
-                     count_pad=True, note=note)
+            Spelling(
+                name,
+                text + " (always ceil)",
+                padding=_pairs(sym),
+                ceil_mode=True,
+                count_pad=True,
+                note=note,
+            )
         ]
     return [Spelling(name, text, padding=_pairs(sym), note=note)]
 
@@ -652,15 +672,26 @@ def evaluate(layer: Layer, spelling: Spelling) -> Row:
     divisor = ""
     ceil = ""
     if layer.op == "pool":
-        ceil = "ceil" if (spelling.ceil_mode if spelling.ceil_mode is not None else layer.ceil_mode) else "floor"
+        ceil = (
+            "ceil"
+            if (spelling.ceil_mode if spelling.ceil_mode is not None else layer.ceil_mode)
+            else "floor"
+        )
         if spelling.framework == "Caffe":
             ceil = "ceil"
         if layer.pool == "avg":
             count = layer.count_pad if spelling.count_pad is None else spelling.count_pad
             divisor = "pad cells count" if count else "real cells only"
     return Row(
-        spelling.framework, spelling.text, plan.output, _crops(plan), verdict, why, ops,
-        divisor, ceil,
+        spelling.framework,
+        spelling.text,
+        plan.output,
+        _crops(plan),
+        verdict,
+        why,
+        ops,
+        divisor,
+        ceil,
     )
 
 
@@ -670,10 +701,16 @@ def _crops(plan: Plan) -> tuple[Pair, ...]:
     return plan.pads
 
 
+def _lows(plan: Plan) -> list[int]:
+    if isinstance(plan, DeconvPlan):
+        return [a.pad_low for a in plan.axes]
+    return [a.pad_low for a in plan.axes]
+
+
 def _judge(layer: Layer, ref: Plan, plan: Plan, spelling: Spelling) -> tuple[Verdict, str]:
     if plan.output != ref.output:
         return Verdict.SIZE, f"output {_shape(plan.output)} instead of {_shape(ref.output)}"
-    shifts = [a.pad_low - b.pad_low for a, b in zip(plan.axes, ref.axes, strict=True)]
+    shifts = [a - b for a, b in zip(_lows(plan), _lows(ref), strict=True)]
     if any(shifts):
         word = "crop" if layer.op == "deconv" else "pad split"
         mine = _pads_text(_crops(plan))
@@ -681,7 +718,10 @@ def _judge(layer: Layer, ref: Plan, plan: Plan, spelling: Spelling) -> tuple[Ver
         step = max(shifts, key=abs)
         cells = f"{abs(step)} cell{'s' * (abs(step) > 1)}"
         if layer.op == "deconv":
-            return Verdict.SHIFTED, f"same size, output shifted by {cells}: {word} {mine} vs {theirs}"
+            return (
+                Verdict.SHIFTED,
+                f"same size, output shifted by {cells}: {word} {mine} vs {theirs}",
+            )
         return (
             Verdict.SHIFTED,
             f"same size, windows shifted by {cells} ({'earlier' if step > 0 else 'later'}): "
@@ -689,8 +729,8 @@ def _judge(layer: Layer, ref: Plan, plan: Plan, spelling: Spelling) -> tuple[Ver
         )
     if layer.op == "pool" and layer.pool == "avg":
         count = layer.count_pad if spelling.count_pad is None else spelling.count_pad
+        assert isinstance(plan, WindowPlan) and isinstance(ref, WindowPlan)
         for a, b in zip(plan.axes, ref.axes, strict=True):
-            assert isinstance(a, AxisPlan) and isinstance(b, AxisPlan)
             if divisors(a, count) != divisors(b, layer.count_pad):
                 return (
                     Verdict.DIVISOR,

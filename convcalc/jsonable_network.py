@@ -152,8 +152,9 @@ def port_dict(
     }
 
 
-def solve_dict(op: str, size: Sequence[int], target: Sequence[int],
-               per_axis: Sequence[Sequence[Solution]]) -> JSON:
+def solve_dict(
+    op: str, size: Sequence[int], target: Sequence[int], per_axis: Sequence[Sequence[Solution]]
+) -> JSON:
     """Solver results → dict (one list of solutions per distinct axis)."""
     return {
         "op": op,

@@ -59,8 +59,22 @@ OPS = {
     "cat": "cat",
     "concat": "cat",
 }
-ACTIVATIONS = {"relu", "relu6", "gelu", "silu", "swish", "sigmoid", "tanh", "softmax",
-               "dropout", "identity", "act", "leakyrelu", "elu", "hardswish"}
+ACTIVATIONS = {
+    "relu",
+    "relu6",
+    "gelu",
+    "silu",
+    "swish",
+    "sigmoid",
+    "tanh",
+    "softmax",
+    "dropout",
+    "identity",
+    "act",
+    "leakyrelu",
+    "elu",
+    "hardswish",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +181,9 @@ def _parse_item(item: str, counter: _Counter) -> list[LayerSpec]:
             raise SpecError(f"layer {index_hint} '{item}': unknown token {rest[0]!r} after ']'")
         branches = split_items(inner, "|")
         if len(branches) > 2:
-            raise SpecError(f"layer {index_hint} '{item}': a block has a body and at most one "
-                            "'| shortcut'")
+            raise SpecError(
+                f"layer {index_hint} '{item}': a block has a body and at most one '| shortcut'"
+            )
         specs = []
         for _ in range(repeat):
             body = _parse_items(split_items(branches[0]) if branches else [], counter)
@@ -178,8 +193,14 @@ def _parse_item(item: str, counter: _Counter) -> list[LayerSpec]:
             text = "add ← " + ("shortcut" if shortcut else "identity")
             text += f" @{label}" if label else ""
             specs.append(
-                LayerSpec(counter.next(), text, "res", label=label, body=tuple(body),
-                          shortcut=tuple(shortcut))
+                LayerSpec(
+                    counter.next(),
+                    text,
+                    "res",
+                    label=label,
+                    body=tuple(body),
+                    shortcut=tuple(shortcut),
+                )
             )
         return specs
     tokens = item.split()
@@ -208,16 +229,27 @@ def _tail_tokens(tokens: list[str]) -> tuple[int, str | None, list[str]]:
 _SIZES = re.compile(r"\d+(x\d+)*")
 
 
-_NAMES = {"k": "kernel", "s": "stride", "d": "dilation", "c": "channels", "g": "groups",
-          "o": "output size", "f": "scale factor", "op": "output_padding", "to": "output size"}
+_NAMES = {
+    "k": "kernel",
+    "s": "stride",
+    "d": "dilation",
+    "c": "channels",
+    "g": "groups",
+    "o": "output size",
+    "f": "scale factor",
+    "op": "output_padding",
+    "to": "output size",
+}
 
 
 def _sizes(spec_text: str, index: int, tok: str, body: str, minimum: int = 1) -> tuple[int, ...]:
     prefix = tok[: len(tok) - len(body)].lower()
     name = _NAMES.get(prefix, prefix)
     if not _SIZES.fullmatch(body):
-        raise SpecError(f"layer {index} '{spec_text}': {name} {tok!r} needs a number such as "
-                        f"{prefix}3 or {prefix}3x5")
+        raise SpecError(
+            f"layer {index} '{spec_text}': {name} {tok!r} needs a number such as "
+            f"{prefix}3 or {prefix}3x5"
+        )
     values = tuple(int(v) for v in body.split("x"))
     for v in values:
         if v < minimum:
@@ -237,8 +269,10 @@ def _pad_token(spec_text: str, index: int, tok: str) -> PadToken:
                 raise ValueError(part)
             parts.append(values[0] if len(values) == 1 else (values[0], values[1]))
     except ValueError:
-        raise SpecError(f"layer {index} '{spec_text}': bad padding {tok!r}; use p1, p1x2, "
-                        "p1:2 or a mode such as same") from None
+        raise SpecError(
+            f"layer {index} '{spec_text}': bad padding {tok!r}; use p1, p1x2, "
+            "p1:2 or a mode such as same"
+        ) from None
     return tuple(parts)
 
 
@@ -270,8 +304,10 @@ def _parse_layer(index: int, text: str, tokens: list[str], label: str | None) ->
         fields["pool"] = "avg"
     if op in ("add", "cat"):
         if not rest or rest[0][:1] in "@":
-            raise SpecError(f"layer {index} '{text}': {op} needs the label of an earlier layer, "
-                            f"e.g. '{op} e1' (mark it with @e1)")
+            raise SpecError(
+                f"layer {index} '{text}': {op} needs the label of an earlier layer, "
+                f"e.g. '{op} e1' (mark it with @e1)"
+            )
         fields["ref"] = rest[0]
         rest = rest[1:]
     for tok in rest:

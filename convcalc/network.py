@@ -94,9 +94,9 @@ class _Node:
     period: int = 1
 
 
-def parse_input(text: str, ndim: int = 2, channels_first: bool = False) -> tuple[
-    Shape, int | None, int
-]:
+def parse_input(
+    text: str, ndim: int = 2, channels_first: bool = False
+) -> tuple[Shape, int | None, int]:
     """``224x224x3`` → ((224, 224), 3, batch 1): *ndim* spatial sizes, then optionally the
     channels (last, or first with *channels_first*), optionally preceded by a batch size.
 
@@ -198,8 +198,9 @@ class _Run:
                 spans[src] = _hull(spans.get(src), mapper(axis, iv))
         return spans.get(0)
 
-    def _rf(self, top: int) -> tuple[tuple[int, ...], tuple[Fraction, ...], tuple[Fraction, ...],
-                                     tuple[int, ...]]:
+    def _rf(
+        self, top: int
+    ) -> tuple[tuple[int, ...], tuple[Fraction, ...], tuple[Fraction, ...], tuple[int, ...]]:
         rf, jump, start, pad = [], [], [], []
         for axis in range(self.ndim):
             q = self.period[axis]
@@ -243,8 +244,17 @@ class _Run:
                 f"the body gives {_shape(a.spatial, a.channels)} but the shortcut gives "
                 f"{_shape(b.spatial, b.channels)}; add a shortcut such as '| conv k1 s2 c…'"
             )
-        rows.append(self._merge(spec, [body_end, short_end], a.spatial, a.channels, depth,
-                                [_identity, _identity], "add"))
+        rows.append(
+            self._merge(
+                spec,
+                [body_end, short_end],
+                a.spatial,
+                a.channels,
+                depth,
+                [_identity, _identity],
+                "add",
+            )
+        )
         return rows
 
     def _move_to(self, node: int) -> None:
@@ -284,9 +294,7 @@ class _Run:
         if not prev.spatial:
             raise spec.fail("the input is already flattened (no spatial axes left)")
 
-    def _apply(
-        self, spec: LayerSpec, src: int, prev: _Node, depth: int, branch: str
-    ) -> ChainRow:
+    def _apply(self, spec: LayerSpec, src: int, prev: _Node, depth: int, branch: str) -> ChainRow:
         cin = prev.channels
         pads = None
         output_padding = None
@@ -298,8 +306,10 @@ class _Run:
         note = ""
         if spec.op in ("conv", "deconv", "pool"):
             self._need_spatial(spec, prev)
-            padding = spec.padding if spec.padding is not None else (
-                Padding.VALID if spec.op != "deconv" else 0
+            padding = (
+                spec.padding
+                if spec.padding is not None
+                else (Padding.VALID if spec.op != "deconv" else 0)
             )
             if spec.op == "deconv":
                 plan = deconv_plan(
@@ -371,8 +381,9 @@ class _Run:
         self.nodes.append(node)
         if spec.label:
             self.labels[spec.label] = len(self.nodes) - 1
-        row = self._row(spec, spec.op, depth, branch, prev, node, pads, output_padding, params,
-                        macs)
+        row = self._row(
+            spec, spec.op, depth, branch, prev, node, pads, output_padding, params, macs
+        )
         return row if not note else _with_note(row, note)
 
     def _adaptive(self, spec: LayerSpec, sizes: Shape) -> Shape:
@@ -416,7 +427,9 @@ class _Run:
                 o >= p for o, p in zip(other.spatial, prev.spatial, strict=True)
             )
             if not (spec.op == "cat" and spec.crop and bigger):
-                hint = " (add 'crop' to centre-crop the skip)" if spec.op == "cat" and bigger else ""
+                hint = (
+                    " (add 'crop' to centre-crop the skip)" if spec.op == "cat" and bigger else ""
+                )
                 raise spec.fail(
                     f"@{spec.ref} is {_shape(other.spatial, other.channels)} but the current "
                     f"tensor is {_shape(prev.spatial, prev.channels)}{hint}"
@@ -428,11 +441,19 @@ class _Run:
             channels = prev.channels
         else:
             channels = (
-                None if prev.channels is None or other.channels is None
+                None
+                if prev.channels is None or other.channels is None
                 else prev.channels + other.channels
             )
-        row = self._merge(spec, [src, other_id], prev.spatial, channels, depth,
-                          [_identity, _offset(offsets)], spec.op)
+        row = self._merge(
+            spec,
+            [src, other_id],
+            prev.spatial,
+            channels,
+            depth,
+            [_identity, _offset(offsets)],
+            spec.op,
+        )
         if any(offsets):
             crop = ", ".join(
                 f"({o}, {n - p - o})"
@@ -457,9 +478,7 @@ class _Run:
         top = len(self.nodes) - 1
         rf, jump, start, eff = self._rf(top)
         acts = (
-            None
-            if node.channels is None
-            else node.channels * math.prod(node.spatial) * self.batch
+            None if node.channels is None else node.channels * math.prod(node.spatial) * self.batch
         )
         return ChainRow(
             spec.index,

@@ -107,9 +107,9 @@ def source_layer(
     ``count_pad=None`` takes the framework's default (PyTorch: pad cells count).
 
     >>> source_layer("torch", "conv", (8,), 3, stride=2, padding="same")
+    ... # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    ...
-    convcalc.errors.SpecError: PyTorch rejects padding='same' with stride 2 ("padding='same' is not supported for strided convolutions")
+    convcalc.errors.SpecError: PyTorch rejects padding='same' with stride 2 (...)
     """
     if framework not in PORTABLE:
         raise SpecError(f"unknown framework {framework!r}; expected one of {', '.join(PORTABLE)}")
@@ -141,8 +141,10 @@ def source_layer(
     if ceil_mode and framework in ("tf", "keras"):
         raise SpecError(f"{name} pools have no ceil mode")
     if framework in ("tf", "keras"):
-        if op != "deconv" and any(s > 1 for s in layer.stride) and any(
-            d > 1 for d in layer.dilation
+        if (
+            op != "deconv"
+            and any(s > 1 for s in layer.stride)
+            and any(d > 1 for d in layer.dilation)
         ):
             raise SpecError(f"{name} rejects stride > 1 together with dilation > 1")
         if count_pad is None and op == "pool":
@@ -165,7 +167,7 @@ def _torch_source(layer: Layer, mode: Padding | None, count_pad: bool | None) ->
     if mode is Padding.SAME and layer.op == "conv" and strides:
         raise SpecError(
             f"PyTorch rejects padding='same' with stride {strides[0]} "
-            '("padding=\'same\' is not supported for strided convolutions")'
+            "(\"padding='same' is not supported for strided convolutions\")"
         )
     if mode is not None and layer.op != "conv":
         kind = "pools" if layer.op == "pool" else "ConvTranspose"
@@ -192,6 +194,7 @@ def _onnx_output_shape(layer: Layer, mode: Padding | None) -> Layer:
     with the extra cell at the start unless ``auto_pad=SAME_UPPER`` (the spec's Else branch)."""
     assert layer.output_size is not None
     full = plan_with(layer, ((0, 0),) * layer.ndim, output_padding=(0,) * layer.ndim)
+    assert isinstance(full, DeconvPlan)
     pads = []
     extra = []
     for axis, want in zip(full.axes, layer.output_size, strict=True):
@@ -247,7 +250,12 @@ def _size_note(layer: Layer) -> tuple[str, ...]:
     try:
         moved = plan_with(
             Layer(
-                layer.op, bigger, layer.kernel, layer.stride, layer.dilation, Padding.SAME,
+                layer.op,
+                bigger,
+                layer.kernel,
+                layer.stride,
+                layer.dilation,
+                Padding.SAME,
                 layer.pool,
             ),
             Padding.SAME,
@@ -273,34 +281,65 @@ def _window_recipe(layer: Layer, fw: str) -> Recipe:
     value = "-inf" if is_max else "0"
     dilated_strided = any(s > 1 for s in layer.stride) and any(d > 1 for d in layer.dilation)
     if fw in ("tf", "keras") and dilated_strided:
-        return Recipe(fw, layer.op, False, pads, notes=(
-            f"{NAMES[fw]} rejects stride > 1 with dilation > 1: no exact equivalent "
-            "(run a stride-1 dilated layer and subsample with [::s])",))
-    if fw in ("tf", "keras") and is_avg and layer.pool == "avg" and any(
-        d > 1 for d in layer.dilation
+        return Recipe(
+            fw,
+            layer.op,
+            False,
+            pads,
+            notes=(
+                f"{NAMES[fw]} rejects stride > 1 with dilation > 1: no exact equivalent "
+                "(run a stride-1 dilated layer and subsample with [::s])",
+            ),
+        )
+    if (
+        fw in ("tf", "keras")
+        and is_avg
+        and layer.pool == "avg"
+        and any(d > 1 for d in layer.dilation)
     ):
         notes.append("TensorFlow's SAME pooling with dilation > 1 is not implemented")
     if fw == "onnx":
-        return Recipe(fw, layer.op, True, pads, ceil_mode=layer.ceil_mode,
-                      count_pad=layer.count_pad if is_avg else None,
-                      notes=tuple(notes + _onnx_notes(layer)))
+        return Recipe(
+            fw,
+            layer.op,
+            True,
+            pads,
+            ceil_mode=layer.ceil_mode,
+            count_pad=layer.count_pad if is_avg else None,
+            notes=tuple(notes + _onnx_notes(layer)),
+        )
     if fw == "torch":
         sym = all(a == b for a, b in pads)
         limit_ok = layer.op != "pool" or all(
             a <= k // 2 for (a, _), k in zip(pads, layer.kernel, strict=True)
         )
         if sym and limit_ok and _divisors_match(layer, pads, layer.count_pad, layer.ceil_mode):
-            if layer.op == "conv" and layer.padding is Padding.SAME and all(
-                s == 1 for s in layer.stride
+            if (
+                layer.op == "conv"
+                and layer.padding is Padding.SAME
+                and all(s == 1 for s in layer.stride)
             ):
                 notes.append("padding='same' is exact too (stride 1)")
-            return Recipe(fw, layer.op, True, pads, ceil_mode=layer.ceil_mode,
-                          count_pad=layer.count_pad if is_avg else None, notes=tuple(notes))
+            return Recipe(
+                fw,
+                layer.op,
+                True,
+                pads,
+                ceil_mode=layer.ceil_mode,
+                count_pad=layer.count_pad if is_avg else None,
+                notes=tuple(notes),
+            )
     else:
         for mode in (Padding.VALID, Padding.SAME):
             if _divisors_match(layer, mode, False, False):
-                return Recipe(fw, layer.op, True, mode.value, count_pad=False if is_avg else None,
-                              notes=tuple(notes + _keras_avg_note(layer, fw, mode)))
+                return Recipe(
+                    fw,
+                    layer.op,
+                    True,
+                    mode.value,
+                    count_pad=False if is_avg else None,
+                    notes=tuple(notes + _keras_avg_note(layer, fw, mode)),
+                )
         if (
             fw == "keras"
             and layer.op == "conv"
@@ -316,8 +355,10 @@ def _window_recipe(layer: Layer, fw: str) -> Recipe:
     if is_avg:
         # pool(pad(x)) divides by the whole window: right when pad cells count and nothing
         # hangs past the padded end; otherwise divide the sums by a mask's sums.
-        plain = layer.count_pad and tight == pads and all(
-            divisors(a, True) == divisors(a, layer.count_pad) for a in ref.axes
+        plain = (
+            layer.count_pad
+            and tight == pads
+            and all(divisors(a, True) == divisors(a, layer.count_pad) for a in ref.axes)
         )
         if not plain:
             mask = (
@@ -325,10 +366,27 @@ def _window_recipe(layer: Layer, fw: str) -> Recipe:
                 if layer.count_pad
                 else zeros
             )
-            return Recipe(fw, layer.op, True, zeros, pre_pad=tight, divide_by_count=True,
-                          count_pad=layer.count_pad, mask_pads=mask, notes=tuple(notes))
-    return Recipe(fw, layer.op, True, zeros, pre_pad=tight, pad_value=value,
-                  count_pad=None, notes=tuple(notes))
+            return Recipe(
+                fw,
+                layer.op,
+                True,
+                zeros,
+                pre_pad=tight,
+                divide_by_count=True,
+                count_pad=layer.count_pad,
+                mask_pads=mask,
+                notes=tuple(notes),
+            )
+    return Recipe(
+        fw,
+        layer.op,
+        True,
+        zeros,
+        pre_pad=tight,
+        pad_value=value,
+        count_pad=None,
+        notes=tuple(notes),
+    )
 
 
 def _keras_avg_note(layer: Layer, fw: str, mode: Padding) -> list[str]:
@@ -378,8 +436,15 @@ def _deconv_recipe(layer: Layer, fw: str) -> Recipe:
             "PyTorch crops padding from both ends and appends output_padding at the end, so "
             f"a crop of {_pads(crops)} needs padding=0 and a slice"
         )
-        return Recipe(fw, "deconv", True, ((0, 0),) * nd, output_padding=extend,
-                      crop=slice_after(extend), notes=tuple(notes))
+        return Recipe(
+            fw,
+            "deconv",
+            True,
+            ((0, 0),) * nd,
+            output_padding=extend,
+            crop=slice_after(extend),
+            notes=tuple(notes),
+        )
     if fw == "onnx":
         pads = tuple((lo, max(hi, 0)) for lo, hi in crops)
         notes.append(
@@ -389,13 +454,21 @@ def _deconv_recipe(layer: Layer, fw: str) -> Recipe:
         )
         return Recipe(fw, "deconv", True, pads, output_padding=extend, notes=tuple(notes))
     if fw == "tf" and any(d > 1 for d in layer.dilation):
-        return Recipe(fw, "deconv", False, ((0, 0),) * nd, notes=(
-            "TensorFlow's CPU conv2d_transpose does not support dilation > 1",))
-    if fw == "keras" and any(d > 1 for d in layer.dilation) and any(
-        s > 1 for s in layer.stride
-    ):
-        return Recipe(fw, "deconv", False, ((0, 0),) * nd, notes=(
-            "Keras Conv*Transpose rejects strides > 1 with dilation_rate > 1",))
+        return Recipe(
+            fw,
+            "deconv",
+            False,
+            ((0, 0),) * nd,
+            notes=("TensorFlow's CPU conv2d_transpose does not support dilation > 1",),
+        )
+    if fw == "keras" and any(d > 1 for d in layer.dilation) and any(s > 1 for s in layer.stride):
+        return Recipe(
+            fw,
+            "deconv",
+            False,
+            ((0, 0),) * nd,
+            notes=("Keras Conv*Transpose rejects strides > 1 with dilation_rate > 1",),
+        )
     for mode in (Padding.SAME, Padding.VALID):
         try:
             plan = plan_with(layer, mode, output_size=out, use_layer_output=False)
@@ -411,19 +484,38 @@ def _deconv_recipe(layer: Layer, fw: str) -> Recipe:
         if default.output == out:
             return Recipe(fw, "deconv", True, mode.value, notes=tuple(notes))
         if all(k is not None for k in keras):
-            return Recipe(fw, "deconv", True, mode.value,
-                          output_padding=tuple(int(k) for k in keras if k is not None),
-                          notes=tuple(notes))
+            return Recipe(
+                fw,
+                "deconv",
+                True,
+                mode.value,
+                output_padding=tuple(int(k) for k in keras if k is not None),
+                notes=tuple(notes),
+            )
     if fw == "tf" and nd == 2:
         pads = tuple((lo, max(hi, 0)) for lo, hi in crops)
         return Recipe(fw, "deconv", True, pads, output_size=out, notes=tuple(notes))
     # VALID keeps the whole scatter (plus `extend` zero cells); slice the crop off after.
     valid_size = tuple(f + e for f, e in zip(full, extend, strict=True))
     if fw == "tf":
-        return Recipe(fw, "deconv", True, "valid", output_size=valid_size,
-                      crop=slice_after(extend), notes=tuple(notes))
-    return Recipe(fw, "deconv", True, "valid", output_padding=extend,
-                  crop=slice_after(extend), notes=tuple(notes))
+        return Recipe(
+            fw,
+            "deconv",
+            True,
+            "valid",
+            output_size=valid_size,
+            crop=slice_after(extend),
+            notes=tuple(notes),
+        )
+    return Recipe(
+        fw,
+        "deconv",
+        True,
+        "valid",
+        output_padding=extend,
+        crop=slice_after(extend),
+        notes=tuple(notes),
+    )
 
 
 def port_layer(layer: Layer, framework: str) -> Recipe:
@@ -494,8 +586,11 @@ def _render_torch(r: Recipe, layer: Layer) -> list[str]:
         lines.append(f"conv = nn.Conv{nd}d(C_in, C_out, {k}, stride={s}, padding={sym}{dil})")
         lines.append("y = conv(x)")
     elif r.op == "deconv":
-        op = f", output_padding={_v(r.output_padding)}" if r.output_padding and any(
-            r.output_padding) else ""
+        op = (
+            f", output_padding={_v(r.output_padding)}"
+            if r.output_padding and any(r.output_padding)
+            else ""
+        )
         lines.append(
             f"deconv = nn.ConvTranspose{nd}d(C_in, C_out, {k}, stride={s}, padding={sym}{op}{dil})"
         )
@@ -510,9 +605,13 @@ def _render_torch(r: Recipe, layer: Layer) -> list[str]:
         assert r.pre_pad is not None
         lines.insert(0, mask_line)
         lines.insert(1, "# pad the mask the rest of the way with zeros, like x")
-        rest = tuple(
-            (a - m[0], b - m[1]) for (a, b), m in zip(r.pre_pad, r.mask_pads or (), strict=True)
-        ) if r.mask_pads else r.pre_pad
+        rest = (
+            tuple(
+                (a - m[0], b - m[1]) for (a, b), m in zip(r.pre_pad, r.mask_pads or (), strict=True)
+            )
+            if r.mask_pads
+            else r.pre_pad
+        )
         lines.insert(2, f"ones = F.pad(ones, {_torch_pad_arg(rest)})")
         lines.append(f"y = F.avg_pool{nd}d(x, {k}, {s}) / F.avg_pool{nd}d(ones, {k}, {s})")
     else:
@@ -544,8 +643,10 @@ def _render_tf(r: Recipe, layer: Layer) -> list[str]:
     dil = f", dilations={d}" if d != "1" else ""
     if r.op == "conv":
         fn = f"tf.nn.conv{nd}d" if nd in (1, 2, 3) else "tf.nn.convolution"
-        lines.append(f"y = {fn}(x, kernel, strides={s}, padding={pad}{dil})  # kernel: "
-                     f"{'×'.join(['k'] * nd)}×C_in×C_out")
+        lines.append(
+            f"y = {fn}(x, kernel, strides={s}, padding={pad}{dil})  # kernel: "
+            f"{'×'.join(['k'] * nd)}×C_in×C_out"
+        )
     elif r.op == "deconv":
         assert r.output_size is not None
         shape = ", ".join(str(v) for v in r.output_size)
@@ -588,9 +689,7 @@ def _render_keras(r: Recipe, layer: Layer) -> list[str]:
     mode = r.padding if isinstance(r.padding, str) else "valid"
     dil = f", dilation_rate={d}" if d != "1" else ""
     if r.pre_pad is not None and r.pad_value == "-inf":
-        lines.append(
-            f"x = ops.pad(x, {_tf_pad_arg(r.pre_pad)}, constant_values=float('-inf'))"
-        )
+        lines.append(f"x = ops.pad(x, {_tf_pad_arg(r.pre_pad)}, constant_values=float('-inf'))")
     elif r.pre_pad is not None and not r.divide_by_count:
         inner = ", ".join(f"({a}, {b})" for a, b in r.pre_pad)
         lines.append(f"x = layers.ZeroPadding{nd}D(({inner}{',' if nd == 1 else ''}))(x)")
@@ -641,4 +740,3 @@ def _render_onnx(r: Recipe, layer: Layer) -> list[str]:
         if layer.pool == "avg":
             attrs.append(f"count_include_pad={int(bool(r.count_pad))}")
     return [f"{node}({', '.join(attrs)})  # pads = [begin per axis..., end per axis...]"]
-

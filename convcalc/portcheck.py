@@ -65,11 +65,19 @@ def check_port(layer: Layer, source: str, target: str, seed: int = 0) -> dict[st
         a = execute(src, layer, x, w, b)
         c = execute(dst, layer, x, w, b)
     except Exception as exc:  # a framework refusing the layer is the answer here
-        return {"ran": False, "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
-                "max_abs_diff": None}
+        return {
+            "ran": False,
+            "reason": f"{type(exc).__name__}: {str(exc).splitlines()[0]}",
+            "max_abs_diff": None,
+        }
     if a.shape != c.shape:
-        return {"ran": True, "reason": f"shapes differ: {a.shape} vs {c.shape}",
-                "max_abs_diff": None, "source_shape": list(a.shape), "target_shape": list(c.shape)}
+        return {
+            "ran": True,
+            "reason": f"shapes differ: {a.shape} vs {c.shape}",
+            "max_abs_diff": None,
+            "source_shape": list(a.shape),
+            "target_shape": list(c.shape),
+        }
     return {
         "ran": True,
         "reason": "",
@@ -95,7 +103,7 @@ def execute(recipe: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
 
 def _torch(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     import torch
-    import torch.nn.functional as F  # noqa: N812
+    import torch.nn.functional as F
 
     nd = layer.ndim
     t = torch.from_numpy(x)
@@ -113,8 +121,9 @@ def _torch(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         if r.mask_pads:
             mask = pad(mask, r.mask_pads, 1.0)
             assert r.pre_pad is not None
-            rest = [(a - m[0], b_ - m[1]) for (a, b_), m in zip(r.pre_pad, r.mask_pads,
-                                                                strict=True)]
+            rest = [
+                (a - m[0], b_ - m[1]) for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
+            ]
             mask = pad(mask, rest)
         elif r.pre_pad:
             mask = pad(mask, r.pre_pad)
@@ -125,18 +134,33 @@ def _torch(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         y = conv(t, torch.from_numpy(w), torch.from_numpy(b), stride, pads, dil)
     elif layer.op == "deconv":
         convt = getattr(F, f"conv_transpose{nd}d")
-        y = convt(t, torch.from_numpy(w), torch.from_numpy(b), stride, pads,
-                  list(r.output_padding or (0,) * nd), 1, dil)
+        y = convt(
+            t,
+            torch.from_numpy(w),
+            torch.from_numpy(b),
+            stride,
+            pads,
+            list(r.output_padding or (0,) * nd),
+            1,
+            dil,
+        )
     elif layer.pool == "max":
-        y = getattr(F, f"max_pool{nd}d")(t, list(layer.kernel), stride, pads, dil,
-                                          ceil_mode=r.ceil_mode)
+        y = getattr(F, f"max_pool{nd}d")(
+            t, list(layer.kernel), stride, pads, dil, ceil_mode=r.ceil_mode
+        )
     else:
         avg = getattr(F, f"avg_pool{nd}d")
         if r.divide_by_count:
             y = avg(t, list(layer.kernel), stride) / avg(mask, list(layer.kernel), stride)
         else:
-            y = avg(t, list(layer.kernel), stride, pads, ceil_mode=r.ceil_mode,
-                    count_include_pad=bool(r.count_pad) if r.count_pad is not None else True)
+            y = avg(
+                t,
+                list(layer.kernel),
+                stride,
+                pads,
+                ceil_mode=r.ceil_mode,
+                count_include_pad=bool(r.count_pad) if r.count_pad is not None else True,
+            )
     y = _crop(y, r)
     return y.detach().numpy()
 
@@ -173,10 +197,12 @@ def _tf(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         mask = tf.ones_like(t[..., :1])
         assert r.pre_pad is not None
         if r.mask_pads:
-            mask = tf.pad(mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]],
-                          constant_values=1.0)
-            rest = [[a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads,
-                                                                strict=True)]
+            mask = tf.pad(
+                mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]], constant_values=1.0
+            )
+            rest = [
+                [a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
+            ]
             mask = tf.pad(mask, [[0, 0], *rest, [0, 0]])
         else:
             mask = tf.pad(mask, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]])
@@ -195,8 +221,7 @@ def _tf(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         kernel = tf.constant(np.transpose(w, (*range(2, 2 + nd), 1, 0)))
         assert r.output_size is not None
         shape = [x.shape[0], *r.output_size, w.shape[1]]
-        fn = {1: tf.nn.conv1d_transpose, 2: tf.nn.conv2d_transpose,
-              3: tf.nn.conv3d_transpose}[nd]
+        fn = {1: tf.nn.conv1d_transpose, 2: tf.nn.conv2d_transpose, 3: tf.nn.conv3d_transpose}[nd]
         y = fn(t, kernel, shape, strides, pad_spec) + b
     elif layer.pool == "max":
         y = tf.nn.max_pool(t, list(layer.kernel), strides, pad_spec)
@@ -215,8 +240,8 @@ def _tf(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
 
 def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    import keras
-    from keras import layers, ops
+    import keras  # type: ignore[import-not-found, unused-ignore]
+    from keras import layers, ops  # type: ignore[import-not-found, unused-ignore]
 
     nd = layer.ndim
     t = ops.convert_to_tensor(np.moveaxis(x, 1, -1))
@@ -230,10 +255,12 @@ def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         if r.divide_by_count:
             mask = ops.ones_like(t[..., :1])
             if r.mask_pads:
-                mask = ops.pad(mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]],
-                               constant_values=1.0)
-                rest = [[a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads,
-                                                                    strict=True)]
+                mask = ops.pad(
+                    mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]], constant_values=1.0
+                )
+                rest = [
+                    [a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
+                ]
                 mask = ops.pad(mask, [[0, 0], *rest, [0, 0]])
             else:
                 mask = ops.pad(mask, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]])
@@ -250,8 +277,9 @@ def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         y = conv(t)
     elif layer.op == "deconv":
         op = tuple(r.output_padding) if r.output_padding is not None else None
-        convt = getattr(layers, f"Conv{nd}DTranspose")(C_OUT, k, strides=s, padding=mode,
-                                                       output_padding=op, dilation_rate=d)
+        convt = getattr(layers, f"Conv{nd}DTranspose")(
+            C_OUT, k, strides=s, padding=mode, output_padding=op, dilation_rate=d
+        )
         convt.build(t.shape)
         convt.set_weights([np.transpose(w, (*range(2, 2 + nd), 1, 0)), b])
         y = convt(t)

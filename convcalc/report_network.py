@@ -100,8 +100,11 @@ def chain_report(result: ChainResult, title: str, width: int = 120) -> Renderabl
         max([len(name), len(footer)] + [len(str(c[i])) for c in cells])
         for i, (name, footer, _) in enumerate(columns)
     ]
-    others = sum(w + 3 for w, shown, (name, _, _) in zip(widths, keep, columns, strict=True)
-                 if shown and name != "layer")
+    others = sum(
+        w + 3
+        for w, shown, (name, _, _) in zip(widths, keep, columns, strict=True)
+        if shown and name != "layer"
+    )
     layer_width = max(12, min(44, width - others - 4))
     for (name, footer, justify), shown in zip(columns, keep, strict=True):
         if shown:
@@ -117,17 +120,31 @@ def chain_report(result: ChainResult, title: str, width: int = 120) -> Renderabl
     def add(*cells: str | Text) -> None:
         table.add_row(*[c for c, shown in zip(cells, keep, strict=True) if shown])
 
-    add("0", "input", _shape(result.input, result.channels), "", "1", "1", "0", "",
-        "", _big(None if result.channels is None else
-                 result.channels * _prod(result.input) * result.batch))
+    add(
+        "0",
+        "input",
+        _shape(result.input, result.channels),
+        "",
+        "1",
+        "1",
+        "0",
+        "",
+        "",
+        _big(
+            None
+            if result.channels is None
+            else result.channels * _prod(result.input) * result.batch
+        ),
+    )
     notes = [f"[{r.index}] {r.note}" for r in result.rows if r.note]
-    for r, row_cells in zip(result.rows, cells, strict=True):
+    for row_cells in cells:
         add(*row_cells)
     legend = Text(
         "RF: receptive field (input cells); jump: input cells between neighbouring units; "
         "start: centre of unit 0 in input coordinates. Params count BatchNorm as 2 per "
-        "channel; MACs are multiply-accumulates" + (f" for a batch of {result.batch}"
-                                                    if result.batch > 1 else "") + ".",
+        "channel; MACs are multiply-accumulates"
+        + (f" for a batch of {result.batch}" if result.batch > 1 else "")
+        + ".",
         style="dim",
     )
     parts: list[RenderableType] = [table]
@@ -222,8 +239,10 @@ def compare_report(
             cells.append(r.ceil)
         if avg:
             cells.append(r.divisor)
-        cells += [Text(label, style=style), Text(r.why, style="dim" if r.verdict is
-                                                 Verdict.EXACT else "")]
+        cells += [
+            Text(label, style=style),
+            Text(r.why, style="dim" if r.verdict is Verdict.EXACT else ""),
+        ]
         table.add_row(*cells)
         previous = r.framework
     parts: list[RenderableType] = [table]
@@ -243,7 +262,9 @@ def port_report(
     head = Text(title, style="bold")
     parts: list[RenderableType] = [head, Text(pads_line)]
     if recipe.exact:
-        parts.append(Syntax("\n".join(code), "python", theme="ansi_dark", background_color="default"))
+        parts.append(
+            Syntax("\n".join(code), "python", theme="ansi_dark", background_color="default")
+        )
     else:
         parts.append(Text("no exact equivalent", style="bold red"))
     for note in recipe.notes:
@@ -253,8 +274,13 @@ def port_report(
     return Group(*parts)
 
 
-def solve_report(title: str, per_axis: Sequence[Sequence[Solution]], deconv: bool,
-                 axis_names: Sequence[str], width: int = 120) -> RenderableType:
+def solve_report(
+    title: str,
+    per_axis: Sequence[Sequence[Solution]],
+    deconv: bool,
+    axis_names: Sequence[str],
+    width: int = 120,
+) -> RenderableType:
     """One table of ranked solutions per distinct axis (the dilation column only when some
     solution dilates; ONNX only on terminals of 120 columns or more)."""
     parts: list[RenderableType] = []
@@ -264,8 +290,9 @@ def solve_report(title: str, per_axis: Sequence[Sequence[Solution]], deconv: boo
         table = Table(title=f"{title}{name}", title_justify="left", header_style="bold")
         for col in ("#", "k", "s", "d", "padding"):
             if col != "d" or dilated:
-                table.add_column(col, justify="right" if col != "padding" else "left",
-                                 overflow="fold")
+                table.add_column(
+                    col, justify="right" if col != "padding" else "left", overflow="fold"
+                )
         table.add_column("PyTorch", overflow="fold")
         table.add_column("TensorFlow / Keras", overflow="fold")
         if onnx:

@@ -81,15 +81,26 @@ def _paddings(op: str, k_eff: int) -> list[Padding | Pair]:
 
 
 def _try(
-    op: str, size: int, target: int, k: int, s: int, d: int, padding: Padding | Pair,
+    op: str,
+    size: int,
+    target: int,
+    k: int,
+    s: int,
+    d: int,
+    padding: Padding | Pair,
     ceil_mode: bool,
 ) -> list[tuple[Solution, tuple[object, ...]]]:
     try:
         if op == "deconv":
             return _try_deconv(size, target, k, s, d, padding)
-        plan = conv_plan((size,), k, stride=s, dilation=d, padding=[padding]
-                         if not isinstance(padding, Padding) else padding,
-                         ceil_mode=ceil_mode)
+        plan = conv_plan(
+            (size,),
+            k,
+            stride=s,
+            dilation=d,
+            padding=[padding] if not isinstance(padding, Padding) else padding,
+            ceil_mode=ceil_mode,
+        )
     except ConvcalcError:
         return []
     if plan.output != (target,):
@@ -97,13 +108,30 @@ def _try(
     axis = plan.axes[0]
     named = isinstance(padding, Padding)
     label = (
-        f"{padding.value} {axis.pads}" if isinstance(padding, Padding)
+        f"{padding.value} {axis.pads}"
+        if isinstance(padding, Padding)
         else (f"padding {axis.pad_low}" if axis.pad_low == axis.pad_high else f"pads {axis.pads}")
     )
-    layer = make_layer(op, (size,), k, stride=s, dilation=d,
-                       padding=padding if named else [axis.pads], ceil_mode=ceil_mode)
-    sol = Solution(k, s, d, padding.value if isinstance(padding, Padding) else axis.pads,
-                   axis.pads, target, None, label, *_spell(layer))
+    layer = make_layer(
+        op,
+        (size,),
+        k,
+        stride=s,
+        dilation=d,
+        padding=padding if named else [axis.pads],
+        ceil_mode=ceil_mode,
+    )
+    sol = Solution(
+        k,
+        s,
+        d,
+        padding.value if isinstance(padding, Padding) else axis.pads,
+        axis.pads,
+        target,
+        None,
+        label,
+        *_spell(layer),
+    )
     asym = axis.pad_low != axis.pad_high
     key = (d, asym, k, s, sum(axis.pads), named)
     return [(sol, key)]
@@ -113,34 +141,72 @@ def _try_deconv(
     size: int, target: int, k: int, s: int, d: int, padding: Padding | Pair
 ) -> list[tuple[Solution, tuple[object, ...]]]:
     named = isinstance(padding, Padding)
-    pads_arg = padding if named else [padding]
-    plan = deconv_plan((size,), k, stride=s, dilation=d, padding=pads_arg,
-                       output_size=(target,))
+    plan = deconv_plan(
+        (size,),
+        k,
+        stride=s,
+        dilation=d,
+        padding=padding if isinstance(padding, Padding) else [padding],
+        output_size=(target,),
+    )
     assert isinstance(plan, DeconvPlan)
     a = plan.axes[0]
     if named:
         assert isinstance(padding, Padding)
         keras = a.keras_output_padding
         keras_text = (
-            "output_padding=None" if a.default_output == target
+            "output_padding=None"
+            if a.default_output == target
             else (f"output_padding={keras}" if keras is not None else "no Keras spelling")
         )
         label = padding.value
-        layer = make_layer("deconv", (size,), k, stride=s, dilation=d, padding=padding,
-                           output_size=(target,))
+        layer = make_layer(
+            "deconv", (size,), k, stride=s, dilation=d, padding=padding, output_size=(target,)
+        )
         torch, tf, onnx = _spell(layer)
         tf = f"padding='{padding.value.upper()}', output_shape={target}; Keras {keras_text}"
-        sol = Solution(k, s, d, padding.value, a.pads, target, a.output_padding, label, torch,
-                       tf, onnx, note=f"crop {(a.pad_low, a.pad_high - a.output_padding)}")
+        sol = Solution(
+            k,
+            s,
+            d,
+            padding.value,
+            a.pads,
+            target,
+            a.output_padding,
+            label,
+            torch,
+            tf,
+            onnx,
+            note=f"crop {(a.pad_low, a.pad_high - a.output_padding)}",
+        )
         key: tuple[object, ...] = (d, 0, 1, k, s, sum(a.pads))
         return [(sol, key)]
-    layer = make_layer("deconv", (size,), k, stride=s, dilation=d, padding=[a.pads],
-                       output_padding=a.output_padding)
+    layer = make_layer(
+        "deconv",
+        (size,),
+        k,
+        stride=s,
+        dilation=d,
+        padding=[a.pads],
+        output_padding=a.output_padding,
+    )
     torch, tf, onnx = _spell(layer)
     label = f"padding {a.pad_low}, output_padding {a.output_padding}"
     crop = (a.pad_low, a.pad_high - a.output_padding)
-    sol = Solution(k, s, d, a.pads, a.pads, target, a.output_padding, label, torch, tf, onnx,
-                   note=f"crop {crop}")
+    sol = Solution(
+        k,
+        s,
+        d,
+        a.pads,
+        a.pads,
+        target,
+        a.output_padding,
+        label,
+        torch,
+        tf,
+        onnx,
+        note=f"crop {crop}",
+    )
     key = (d, int(a.output_padding > 0), 0, k, s, sum(a.pads))
     return [(sol, key)]
 
@@ -169,9 +235,7 @@ def _short(r: object, op: str) -> str:
         value = " −inf" if r.pad_value == "-inf" else ""
         parts.append(f"{fn}{r.pre_pad[0]}{value} +")
     if isinstance(r.padding, str):
-        parts.append(
-            f"padding='{r.padding.upper() if r.framework == 'tf' else r.padding}'"
-        )
+        parts.append(f"padding='{r.padding.upper() if r.framework == 'tf' else r.padding}'")
     elif r.framework == "onnx":
         parts.append(f"pads=[{r.padding[0][0]}, {r.padding[0][1]}]")
     elif r.framework == "tf" and r.pre_pad is None and any(r.padding[0]):

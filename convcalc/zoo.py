@@ -26,8 +26,10 @@ class Builtin:
 
 def _basic(width: int, name: str, stride: int) -> str:
     """One torchvision BasicBlock (two 3×3 convs; 1×1 projection when the shape changes)."""
-    first = f"conv k3 s{stride} p1 c{width} nobias bn" if stride > 1 else (
-        f"conv k3 p1 c{width} nobias bn"
+    first = (
+        f"conv k3 s{stride} p1 c{width} nobias bn"
+        if stride > 1
+        else (f"conv k3 p1 c{width} nobias bn")
     )
     body = f"{first}, conv k3 p1 c{width} nobias bn"
     short = f" | conv k1 s{stride} c{width} nobias bn" if stride > 1 or width == -1 else ""
@@ -51,8 +53,7 @@ def _vgg16() -> str:
     ):
         lines.append(f"conv k3 p1 c{width} x{convs} @conv{block}")
         lines.append(f"pool max k2 s2 @pool{block}")
-    lines += ["adaptive avg o7 @avgpool", "flatten", "fc 4096 @fc6", "fc 4096 @fc7",
-              "fc 1000 @fc8"]
+    lines += ["adaptive avg o7 @avgpool", "flatten", "fc 4096 @fc6", "fc 4096 @fc7", "fc 1000 @fc8"]
     return "\n".join(lines)
 
 

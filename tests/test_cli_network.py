@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -15,7 +16,7 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env={"COLUMNS": "200"})
 
 
-def ok_json(*args: str) -> dict[str, object]:
+def ok_json(*args: str) -> dict[str, Any]:
     result = run(*args, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -25,9 +26,18 @@ def ok_json(*args: str) -> dict[str, object]:
 
 @pytest.mark.parametrize(
     "command",
-    [["chain"], ["compare"], ["compare", "conv"], ["compare", "pool"], ["compare", "deconv"],
-     ["port"], ["port", "--from", "tf", "--to", "torch", "conv"], ["solve"],
-     ["solve", "deconv"], ["shape", "conv"]],
+    [
+        ["chain"],
+        ["compare"],
+        ["compare", "conv"],
+        ["compare", "pool"],
+        ["compare", "deconv"],
+        ["port"],
+        ["port", "--from", "tf", "--to", "torch", "conv"],
+        ["solve"],
+        ["solve", "deconv"],
+        ["shape", "conv"],
+    ],
 )
 def test_help_has_an_example(command: list[str]) -> None:
     result = run(*command, "--help")
@@ -37,8 +47,7 @@ def test_help_has_an_example(command: list[str]) -> None:
 
 def test_chain_resnet18_json() -> None:
     data = ok_json("chain", "-i", "224x224x3", "resnet18")
-    assert data["totals"] == {"params": 11_689_512, "macs": 1_814_073_344,
-                              "activations": 3_439_080}
+    assert data["totals"] == {"params": 11_689_512, "macs": 1_814_073_344, "activations": 3_439_080}
     layers = data["layers"]
     assert isinstance(layers, list)
     by_name = {row["name"]: row for row in layers if row["name"]}
@@ -61,9 +70,14 @@ def test_chain_list() -> None:
 def test_chain_input_size_variants() -> None:
     data = ok_json("chain", "-i", "224x224x3", "-i", "225x225x3", "conv k7 s2 same c8")
     dependent = data["input_dependent"]
-    assert dependent == [{"index": 1, "text": "conv k7 s2 same c8",
-                          "pads": [[[2, 3], [2, 3]], [[3, 3], [3, 3]]],
-                          "output": [[112, 112], [113, 113]]}]
+    assert dependent == [
+        {
+            "index": 1,
+            "text": "conv k7 s2 same c8",
+            "pads": [[[2, 3], [2, 3]], [[3, 3], [3, 3]]],
+            "output": [[112, 112], [113, 113]],
+        }
+    ]
     table = run("chain", "-i", "224x224x3", "-i", "225x225x3", "conv k7 s2 same c8")
     assert "pads that depend on the input size" in table.stdout
 
@@ -72,30 +86,64 @@ def test_chain_spec_from_words_and_files(tmp_path: Path) -> None:
     words = run("chain", "-i", "32x32x3", "conv", "k3", "p1", "c8,", "pool", "max", "k2")
     assert words.exit_code == 0 and "16²×8" in words.stdout
     spec = tmp_path / "net.json"
-    spec.write_text(json.dumps({"input": "32x32x3", "layers": [
-        {"op": "conv", "kernel": 3, "padding": 1, "channels": 8, "name": "a"},
-        {"op": "res", "body": ["conv k3 p1 c8"]},
-        "pool max k2",
-    ]}))
+    spec.write_text(
+        json.dumps(
+            {
+                "input": "32x32x3",
+                "layers": [
+                    {"op": "conv", "kernel": 3, "padding": 1, "channels": 8, "name": "a"},
+                    {"op": "res", "body": ["conv k3 p1 c8"]},
+                    "pool max k2",
+                ],
+            }
+        )
+    )
     data = ok_json("chain", str(spec))
     assert data["output"] == {"spatial": [16, 16], "channels": 8}
     text = tmp_path / "net.txt"
     text.write_text("# one layer per line\nconv k3 p1 c8\npool max k2\n")
     assert ok_json("chain", "-i", "32x32x3", str(text))["output"] == {
-        "spatial": [16, 16], "channels": 8}
+        "spatial": [16, 16],
+        "channels": 8,
+    }
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["chain", "-i", "8x8x3", "conv k3, conv k0"], "Error: layer 2 'conv k0': kernel must be ≥ 1, got 0"),
-        (["chain", "-i", "8x8x3", "conv k3 wat"], "Error: layer 1 'conv k3 wat': unknown token 'wat'"),
+        (
+            ["chain", "-i", "8x8x3", "conv k3, conv k0"],
+            "Error: layer 2 'conv k0': kernel must be ≥ 1, got 0",
+        ),
+        (
+            ["chain", "-i", "8x8x3", "conv k3 wat"],
+            "Error: layer 1 'conv k3 wat': unknown token 'wat'",
+        ),
         (["chain", "-i", "8x8x16", "conv k3 g3"], "groups 3 must divide the input channels 16"),
-        (["chain", "-i", "8x8", "pool max k3 s2, pool max k3 s2, pool max k3 s2"],
-         "Error: layer 3 'pool max k3 s2': axis 0: kernel 3 is larger than padded input 1"),
+        (
+            ["chain", "-i", "8x8", "pool max k3 s2, pool max k3 s2, pool max k3 s2"],
+            "Error: layer 3 'pool max k3 s2': axis 0: kernel 3 is larger than padded input 1",
+        ),
         (["chain", "-i", "abc", "conv k3"], "Error: input 'abc' is not a shape"),
-        (["port", "--from", "torch", "--to", "tf", "conv", "-i", "8", "-k", "3", "-s", "2",
-          "-p", "same"], "Error: PyTorch rejects padding='same' with stride 2"),
+        (
+            [
+                "port",
+                "--from",
+                "torch",
+                "--to",
+                "tf",
+                "conv",
+                "-i",
+                "8",
+                "-k",
+                "3",
+                "-s",
+                "2",
+                "-p",
+                "same",
+            ],
+            "Error: PyTorch rejects padding='same' with stride 2",
+        ),
         (["solve", "conv", "-i", "8x8", "--to", "4"], "Error: --to has 1 values but -i has 2"),
     ],
 )
@@ -135,22 +183,75 @@ def test_compare_must_show() -> None:
 
 
 def test_compare_pool_and_deconv_explain() -> None:
-    data = ok_json("compare", "pool", "-i", "6", "-k", "3", "-s", "2", "-p", "same",
-                   "--type", "avg", "--explain")
+    data = ok_json(
+        "compare",
+        "pool",
+        "-i",
+        "6",
+        "-k",
+        "3",
+        "-s",
+        "2",
+        "-p",
+        "same",
+        "--type",
+        "avg",
+        "--explain",
+    )
     assert data["explain"][0] == "1. out = ceil(in / s) = ceil(6 / 2) = 3"
-    data = ok_json("compare", "deconv", "-i", "7", "-k", "3", "-s", "2", "-p", "same",
-                   "--frameworks", "torch,onnx")
+    data = ok_json(
+        "compare",
+        "deconv",
+        "-i",
+        "7",
+        "-k",
+        "3",
+        "-s",
+        "2",
+        "-p",
+        "same",
+        "--frameworks",
+        "torch,onnx",
+    )
     assert {r["framework"] for r in data["frameworks"]} == {"PyTorch", "ONNX"}
 
 
 def test_port_must_show() -> None:
     for size, pads in (("224", "(2, 3)"), ("225", "(3, 3)")):
-        result = run("port", "--from", "tf", "--to", "torch", "conv", "-i", size, "-k", "7",
-                     "-s", "2", "-p", "same")
+        result = run(
+            "port",
+            "--from",
+            "tf",
+            "--to",
+            "torch",
+            "conv",
+            "-i",
+            size,
+            "-k",
+            "7",
+            "-s",
+            "2",
+            "-p",
+            "same",
+        )
         assert result.exit_code == 0
         assert f"pads per axis: {pads}" in result.stdout
-    data = ok_json("port", "--from", "tf", "--to", "torch", "conv", "-i", "224", "-k", "7",
-                   "-s", "2", "-p", "same")
+    data = ok_json(
+        "port",
+        "--from",
+        "tf",
+        "--to",
+        "torch",
+        "conv",
+        "-i",
+        "224",
+        "-k",
+        "7",
+        "-s",
+        "2",
+        "-p",
+        "same",
+    )
     assert data["code"][0].startswith("x = F.pad(x, (2, 3))")
 
 
@@ -158,10 +259,26 @@ def test_port_check_reports_missing_frameworks(monkeypatch: pytest.MonkeyPatch) 
     import importlib.util
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec",
-                        lambda name, *a: None if name in ("torch", "tensorflow") else real(name))
-    result = run("port", "--from", "tf", "--to", "torch", "conv", "-i", "8", "-k", "3",
-                 "-p", "same", "--check")
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name in ("torch", "tensorflow") else real(name),
+    )
+    result = run(
+        "port",
+        "--from",
+        "tf",
+        "--to",
+        "torch",
+        "conv",
+        "-i",
+        "8",
+        "-k",
+        "3",
+        "-p",
+        "same",
+        "--check",
+    )
     assert result.exit_code == 0
     assert "check: not run — tensorflow is not installed" in result.stdout
 
@@ -171,9 +288,9 @@ def test_solve_must_show() -> None:
     axes = data["axes"]
     assert isinstance(axes, list)
     found = axes[0]
-    torch = [s for s in found if s["pads"] == [1, 1]][0]
+    torch = next(s for s in found if s["pads"] == [1, 1])
     assert torch["output_padding"] == 1 and torch["torch"] == "padding=1 output_padding=1"
-    same = [s for s in found if s["padding"] == "same"][0]
+    same = next(s for s in found if s["padding"] == "same")
     assert "output_shape=14" in same["tf"]
     table = run("solve", "deconv", "-i", "7", "--to", "14", "-k", "3", "-s", "2")
     assert "padding 1, output_padding 1" in table.stdout
@@ -183,8 +300,21 @@ def test_shape_explain() -> None:
     result = run("shape", "conv", "-i", "12", "-k", "3", "-s", "3", "-p", "same", "--explain")
     assert result.exit_code == 0
     assert "primer's shortcut" in result.stdout and "wrong, the pad total is 0" in result.stdout
-    data = ok_json("shape", "deconv", "-i", "7", "-k", "3", "-s", "2", "-p", "1",
-                   "--output-padding", "1", "--explain")
+    data = ok_json(
+        "shape",
+        "deconv",
+        "-i",
+        "7",
+        "-k",
+        "3",
+        "-s",
+        "2",
+        "-p",
+        "1",
+        "--output-padding",
+        "1",
+        "--explain",
+    )
     assert data["explain"][-1].endswith("= 14 = out")
     inv = ok_json("shape", "invert", "-o", "7", "-k", "3", "-s", "2", "-p", "1", "--explain")
     assert inv["explain"][0] == "conv input 13:"

@@ -13,8 +13,9 @@ def test_shortcut_wrong_when_in_divisible_by_s() -> None:
 
 def test_shortcut_agrees_otherwise() -> None:
     lines = primer_shortcut(conv_axis(13, 6, stride=5, padding=Padding.SAME))
-    assert lines == ["primer's shortcut max(k − in % s, 0) = max(6 − 13 % 5, 0) = 3: agrees "
-                     "here (in % s ≠ 0)"]
+    assert lines == [
+        "primer's shortcut max(k − in % s, 0) = max(6 − 13 % 5, 0) = 3: agrees here (in % s ≠ 0)"
+    ]
     assert primer_shortcut(conv_axis(13, 6, stride=5)) == []
 
 

@@ -25,7 +25,7 @@ def builtin(name: str) -> ChainResult:
 def test_resnet_stem_receptive_field_and_jump() -> None:
     rows = chain("conv k7 s2 p3 c64, pool max k3 s2 p1").rows
     assert [r.rf for r in rows] == [(7, 7), (11, 11)]
-    assert [r.jump for r in rows] == [(2, 2), (4, 4)]
+    assert [r.jump for r in rows] == [(Fraction(2), Fraction(2)), (Fraction(4), Fraction(4))]
     assert rows[1].eff_pad == (5, 5)  # Distill: P = 3 + 1·2
     assert rows[1].output == (56, 56)
 
@@ -33,10 +33,10 @@ def test_resnet_stem_receptive_field_and_jump() -> None:
 def test_resnet18_matches_torchvision() -> None:
     r = builtin("resnet18")
     assert r.params == 11_689_512
-    last_spatial = [row for row in r.rows if row.label == "layer4.1"][0]
+    last_spatial = next(row for row in r.rows if row.label == "layer4.1")
     assert last_spatial.output == (7, 7) and last_spatial.channels == 512
-    stem = [row for row in r.rows if row.label == "maxpool"][0]
-    assert (stem.rf, stem.jump) == ((11, 11), (4, 4))
+    stem = next(row for row in r.rows if row.label == "maxpool")
+    assert (stem.rf, stem.jump) == ((11, 11), (Fraction(4), Fraction(4)))
     assert r.rows[-1].channels == 1000 and r.rows[-1].output == ()
     assert r.macs == 1_814_073_344
 
@@ -60,7 +60,7 @@ def test_closed_form_receptive_field_for_conv_stacks() -> None:
         r += (k - 1) * jump
         p += pad * jump
         jump *= s
-        assert row.rf == (r, r) and row.jump == (jump, jump) and row.eff_pad == (p, p)
+        assert row.rf == (r, r) and row.jump == (Fraction(jump),) * 2 and row.eff_pad == (p, p)
 
 
 def test_transposed_conv_makes_the_jump_fractional() -> None:

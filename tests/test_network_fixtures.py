@@ -31,7 +31,9 @@ def test_every_recorded_spelling_agreed() -> None:
     assert DATA["spellings"] and all(r["agree"] for r in DATA["spellings"])
 
 
-@pytest.mark.parametrize("record", DATA["spellings"], ids=lambda r: f"{r['framework']}-{r['spelling']}")
+@pytest.mark.parametrize(
+    "record", DATA["spellings"], ids=lambda r: f"{r['framework']}-{r['spelling']}"
+)
 def test_spelling_predictions_unchanged(record: dict[str, Any]) -> None:
     layer = _layer(record["layer"])
     spellings = {s.text: s for s in SPELLERS[record["framework"]](layer)}
@@ -45,7 +47,11 @@ def test_spelling_predictions_unchanged(record: dict[str, Any]) -> None:
         assert row.pads is not None and row.pads[0][0] == measured["pad_low"]
 
 
-@pytest.mark.parametrize("record", DATA["ports"], ids=lambda r: f"{r['case']['from']}-{r['case']['to']}-{r['case']['op']}")
+@pytest.mark.parametrize(
+    "record",
+    DATA["ports"],
+    ids=lambda r: f"{r['case']['from']}-{r['case']['to']}-{r['case']['op']}",
+)
 def test_port_recipes_unchanged_and_verified(record: dict[str, Any]) -> None:
     case = record["case"]
     kwargs = {k: v for k, v in case.items() if k not in ("from", "to", "op", "input", "kernel")}

@@ -26,20 +26,20 @@ import os
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import sys  # noqa: E402
-import warnings  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
 
-import numpy as np  # noqa: E402
-import tensorflow as tf  # noqa: E402
-import torch  # noqa: E402
-import torch.nn.functional as F  # noqa: E402, N812
-from torch import nn  # noqa: E402
+import numpy as np
+import tensorflow as tf
+import torch
+import torch.nn.functional as F
+from torch import nn
 
-from convcalc.frameworks import (  # noqa: E402
+from convcalc.frameworks import (
     SPELLERS,
     Layer,
     Spelling,
@@ -47,11 +47,11 @@ from convcalc.frameworks import (  # noqa: E402
     evaluate,
     make_layer,
 )
-from convcalc.network import parse_input, parse_spec, run_chain  # noqa: E402
-from convcalc.port import port_layer, source_layer  # noqa: E402
-from convcalc.portcheck import check_port  # noqa: E402
-from convcalc.shape import Padding  # noqa: E402
-from convcalc.zoo import BUILTINS  # noqa: E402
+from convcalc.network import parse_input, parse_spec, run_chain
+from convcalc.port import port_layer, source_layer
+from convcalc.portcheck import check_port
+from convcalc.shape import Padding
+from convcalc.zoo import BUILTINS
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "tests" / "fixtures" / "network" / "framework_checks.json"
@@ -72,20 +72,39 @@ LAYERS: list[dict[str, Any]] = [
     {"op": "pool", "input": 6, "kernel": 3, "stride": 2, "padding": "same", "pool": "max"},
     {"op": "pool", "input": 6, "kernel": 3, "stride": 2, "padding": "same", "pool": "avg"},
     {"op": "pool", "input": 112, "kernel": 3, "stride": 2, "padding": 1, "pool": "max"},
-    {"op": "pool", "input": 5, "kernel": 2, "stride": 2, "padding": 1, "pool": "avg",
-     "ceil_mode": True},
-    {"op": "pool", "input": 4, "kernel": 2, "stride": 3, "padding": 1, "pool": "max",
-     "ceil_mode": True},
-    {"op": "pool", "input": 7, "kernel": 3, "stride": 2, "padding": 1, "pool": "avg",
-     "count_pad": False},
+    {
+        "op": "pool",
+        "input": 5,
+        "kernel": 2,
+        "stride": 2,
+        "padding": 1,
+        "pool": "avg",
+        "ceil_mode": True,
+    },
+    {
+        "op": "pool",
+        "input": 4,
+        "kernel": 2,
+        "stride": 3,
+        "padding": 1,
+        "pool": "max",
+        "ceil_mode": True,
+    },
+    {
+        "op": "pool",
+        "input": 7,
+        "kernel": 3,
+        "stride": 2,
+        "padding": 1,
+        "pool": "avg",
+        "count_pad": False,
+    },
     {"op": "deconv", "input": 7, "kernel": 3, "stride": 2, "padding": "same"},
     {"op": "deconv", "input": 7, "kernel": 3, "stride": 2, "padding": 1, "output_padding": 1},
-    {"op": "deconv", "input": 4, "kernel": 3, "stride": 2, "padding": "same",
-     "output_size": [7]},
+    {"op": "deconv", "input": 4, "kernel": 3, "stride": 2, "padding": "same", "output_size": [7]},
     {"op": "deconv", "input": 7, "kernel": 4, "stride": 2, "padding": 1},
     {"op": "deconv", "input": 13, "kernel": 6, "stride": 5, "padding": "same"},
-    {"op": "deconv", "input": 4, "kernel": 3, "stride": 2, "padding": "valid",
-     "output_padding": 1},
+    {"op": "deconv", "input": 4, "kernel": 3, "stride": 2, "padding": "valid", "output_padding": 1},
 ]
 
 
@@ -124,7 +143,7 @@ def run_window(layer: Layer, sp: Spelling, fw: str, x: np.ndarray, w: np.ndarray
             y = F.conv1d(t, torch.from_numpy(w)[:, None], None, s, pads.value, d)
             return y[0].numpy()
         assert pads is not None
-        (a, b), = pads
+        ((a, b),) = pads
         if a != b:
             t = F.pad(t, (a, b), value=float("-inf") if is_max else 0.0)
             a = 0
@@ -132,17 +151,18 @@ def run_window(layer: Layer, sp: Spelling, fw: str, x: np.ndarray, w: np.ndarray
             return F.conv1d(t, torch.from_numpy(w)[:, None], None, s, a, d)[0].numpy()
         if is_max:
             return F.max_pool1d(t, k, s, a, d, ceil_mode=bool(sp.ceil_mode))[0].numpy()
-        return F.avg_pool1d(t, k, s, a, ceil_mode=bool(sp.ceil_mode),
-                            count_include_pad=bool(sp.count_pad))[0].numpy()
+        return F.avg_pool1d(
+            t, k, s, a, ceil_mode=bool(sp.ceil_mode), count_include_pad=bool(sp.count_pad)
+        )[0].numpy()
     pre, mode = tf_padding(sp, fw)
     t = tf.constant(x[None, :, None])
     if pre is not None:
-        t = tf.pad(t, [[0, 0], list(pre[0]), [0, 0]],
-                   constant_values=float("-inf") if is_max else 0.0)
+        t = tf.pad(
+            t, [[0, 0], list(pre[0]), [0, 0]], constant_values=float("-inf") if is_max else 0.0
+        )
     if fw == "tf":
         if layer.op == "conv":
-            y = tf.nn.convolution(t, tf.constant(w.T[:, None, :]), s, mode.upper(),
-                                  dilations=d)
+            y = tf.nn.convolution(t, tf.constant(w.T[:, None, :]), s, mode.upper(), dilations=d)
         elif is_max:
             y = tf.nn.max_pool1d(t, k, s, mode.upper())
         else:
@@ -151,8 +171,9 @@ def run_window(layer: Layer, sp: Spelling, fw: str, x: np.ndarray, w: np.ndarray
     import keras
 
     if layer.op == "conv":
-        conv = keras.layers.Conv1D(w.shape[0], k, strides=s, padding=mode, dilation_rate=d,
-                                   use_bias=False)
+        conv = keras.layers.Conv1D(
+            w.shape[0], k, strides=s, padding=mode, dilation_rate=d, use_bias=False
+        )
         conv.build(t.shape)
         conv.set_weights([w.T[:, None, :]])
         y = conv(t)
@@ -168,25 +189,32 @@ def run_deconv(layer: Layer, sp: Spelling, fw: str, x: np.ndarray, w: np.ndarray
     n = layer.input[0]
     if fw == "torch":
         assert sp.padding is not None and not isinstance(sp.padding, Padding)
-        (p, _), = sp.padding
+        ((p, _),) = sp.padding
         op = sp.output_padding[0] if sp.output_padding else 0
-        y = F.conv_transpose1d(torch.from_numpy(x)[None, None], torch.from_numpy(w)[None, None],
-                               None, s, p, op)
+        y = F.conv_transpose1d(
+            torch.from_numpy(x)[None, None], torch.from_numpy(w)[None, None], None, s, p, op
+        )
         return y[0].numpy()
     if fw == "tf":
         assert sp.output_size is not None
         mode = sp.padding.value.upper() if isinstance(sp.padding, Padding) else None
         if mode is None:
             raise RuntimeError("explicit padding is 2-D only in TF (not run in 1-D)")
-        y = tf.nn.conv1d_transpose(tf.constant(x[None, :, None]), tf.constant(w[:, None, None]),
-                                   [1, sp.output_size[0], 1], s, mode)
+        y = tf.nn.conv1d_transpose(
+            tf.constant(x[None, :, None]),
+            tf.constant(w[:, None, None]),
+            [1, sp.output_size[0], 1],
+            s,
+            mode,
+        )
         return np.asarray(y)[0].T
     import keras
 
     assert isinstance(sp.padding, Padding)
     op = sp.output_padding[0] if sp.output_padding else None
-    conv = keras.layers.Conv1DTranspose(1, k, strides=s, padding=sp.padding.value,
-                                        output_padding=op, use_bias=False)
+    conv = keras.layers.Conv1DTranspose(
+        1, k, strides=s, padding=sp.padding.value, output_padding=op, use_bias=False
+    )
     t = tf.constant(x[None, :, None])
     conv.build(t.shape)
     conv.set_weights([w[:, None, None]])
@@ -212,14 +240,19 @@ def measure(layer: Layer, sp: Spelling, fw: str) -> dict[str, Any]:
             w = np.eye(layer.kernel[0], dtype=np.float32)
             y = run_window(layer, sp, fw, ramp, w)
             o = y.shape[-1]
-            starts = {int(j * layer.stride[0] + t * layer.dilation[0] - (y[t, j] - 1))
-                      for t in range(y.shape[0]) for j in range(o) if y[t, j] != 0}
+            starts = {
+                int(j * layer.stride[0] + t * layer.dilation[0] - (y[t, j] - 1))
+                for t in range(y.shape[0])
+                for j in range(o)
+                if y[t, j] != 0
+            }
             return {"output": int(o), "pad_low": starts.pop() if len(starts) == 1 else None}
         y = run_window(layer, sp, fw, ramp, None)[0]
         o = y.shape[-1]
         if layer.pool == "max":
-            starts = {int(j * layer.stride[0] + k_eff - 1 - (y[j] - 1))
-                      for j in range(o) if y[j] < n}
+            starts = {
+                int(j * layer.stride[0] + k_eff - 1 - (y[j] - 1)) for j in range(o) if y[j] < n
+            }
             return {"output": int(o), "pad_low": starts.pop() if len(starts) == 1 else None}
         return {"output": int(o), "values": [round(float(v), 5) for v in y]}
     except Exception as exc:
@@ -230,8 +263,7 @@ def predicted(layer: Layer, sp: Spelling) -> dict[str, Any]:
     row = evaluate(layer, sp)
     if row.output is None:
         return {"error": row.why}
-    out: dict[str, Any] = {"output": row.output[0], "pad_low": row.pads[0][0] if row.pads
-                           else None}
+    out: dict[str, Any] = {"output": row.output[0], "pad_low": row.pads[0][0] if row.pads else None}
     if layer.op == "pool" and layer.pool == "avg":
         from convcalc.frameworks import plan_with
 
@@ -260,8 +292,16 @@ def spellings_part() -> list[dict[str, Any]]:
                     got = _run_error_spelling(layer, sp, fw)
                 pred = predicted(layer, sp)
                 agree = _agree(got, pred)
-                records.append({"layer": case, "framework": fw, "spelling": sp.text,
-                                "measured": got, "convcalc": pred, "agree": agree})
+                records.append(
+                    {
+                        "layer": case,
+                        "framework": fw,
+                        "spelling": sp.text,
+                        "measured": got,
+                        "convcalc": pred,
+                        "agree": agree,
+                    }
+                )
                 mark = "ok " if agree else "!! "
                 print(f"{mark}{fw:6} {case} {sp.text!r}: {got} vs {pred}", file=sys.stderr)
     return records
@@ -271,15 +311,24 @@ def _run_error_spelling(layer: Layer, sp: Spelling, fw: str) -> dict[str, Any]:
     """Spellings convcalc says the framework rejects: try them for real."""
     if fw == "torch" and sp.text == "padding='same'":
         try:
-            F.conv1d(torch.ones(1, 1, layer.input[0]), torch.ones(1, 1, layer.kernel[0]),
-                     stride=layer.stride[0], padding="same")
+            F.conv1d(
+                torch.ones(1, 1, layer.input[0]),
+                torch.ones(1, 1, layer.kernel[0]),
+                stride=layer.stride[0],
+                padding="same",
+            )
         except Exception as exc:
             return {"error": err_text(exc)}
         return {"output": "ran"}
     if fw in ("tf", "keras") and "dilation" in (sp.error or "").lower():
         try:
-            tf.nn.convolution(tf.ones([1, layer.input[0], 1]), tf.ones([layer.kernel[0], 1, 1]),
-                              layer.stride[0], "VALID", dilations=layer.dilation[0])
+            tf.nn.convolution(
+                tf.ones([1, layer.input[0], 1]),
+                tf.ones([layer.kernel[0], 1, 1]),
+                layer.stride[0],
+                "VALID",
+                dilations=layer.dilation[0],
+            )
         except Exception as exc:
             return {"error": err_text(exc)}
         return {"output": "ran"}
@@ -299,38 +348,161 @@ def _agree(got: dict[str, Any], pred: dict[str, Any]) -> bool:
 # --------------------------------------------------------------------------- ports
 
 PORTS: list[dict[str, Any]] = [
-    {"from": "tf", "to": "torch", "op": "conv", "input": [224], "kernel": 7, "stride": 2,
-     "padding": "same"},
-    {"from": "tf", "to": "torch", "op": "conv", "input": [225], "kernel": 7, "stride": 2,
-     "padding": "same"},
-    {"from": "tf", "to": "torch", "op": "conv", "input": [20, 21], "kernel": 3, "stride": 2,
-     "padding": "same"},
-    {"from": "torch", "to": "tf", "op": "conv", "input": [20, 21], "kernel": 3, "stride": 2,
-     "padding": 1},
-    {"from": "keras", "to": "torch", "op": "conv", "input": [10], "kernel": 3, "dilation": 2,
-     "padding": "causal"},
-    {"from": "tf", "to": "torch", "op": "pool", "input": [6, 6], "kernel": 3, "stride": 2,
-     "padding": "same", "pool": "avg"},
-    {"from": "tf", "to": "torch", "op": "pool", "input": [6, 6], "kernel": 3, "stride": 2,
-     "padding": "same", "pool": "max"},
-    {"from": "torch", "to": "tf", "op": "pool", "input": [5, 5], "kernel": 2, "stride": 2,
-     "padding": 1, "pool": "avg", "ceil_mode": True},
-    {"from": "torch", "to": "tf", "op": "pool", "input": [5], "kernel": 2, "stride": 2,
-     "padding": 1, "pool": "max", "ceil_mode": True},
-    {"from": "torch", "to": "keras", "op": "pool", "input": [7, 7], "kernel": 3, "stride": 2,
-     "padding": 1, "pool": "avg"},
-    {"from": "tf", "to": "torch", "op": "deconv", "input": [7, 7], "kernel": 3, "stride": 2,
-     "padding": "same", "output_size": [14, 14]},
-    {"from": "torch", "to": "tf", "op": "deconv", "input": [7, 7], "kernel": 3, "stride": 2,
-     "padding": 1, "output_padding": 1},
-    {"from": "torch", "to": "keras", "op": "deconv", "input": [7, 7], "kernel": 3,
-     "stride": 2, "padding": 1, "output_padding": 1},
-    {"from": "keras", "to": "torch", "op": "deconv", "input": [13], "kernel": 6, "stride": 5,
-     "padding": "same"},
-    {"from": "tf", "to": "keras", "op": "deconv", "input": [4, 4], "kernel": 3, "stride": 2,
-     "padding": "same", "output_size": [7, 7]},
-    {"from": "torch", "to": "tf", "op": "deconv", "input": [7], "kernel": 4, "stride": 2,
-     "padding": 1},
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "conv",
+        "input": [224],
+        "kernel": 7,
+        "stride": 2,
+        "padding": "same",
+    },
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "conv",
+        "input": [225],
+        "kernel": 7,
+        "stride": 2,
+        "padding": "same",
+    },
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "conv",
+        "input": [20, 21],
+        "kernel": 3,
+        "stride": 2,
+        "padding": "same",
+    },
+    {
+        "from": "torch",
+        "to": "tf",
+        "op": "conv",
+        "input": [20, 21],
+        "kernel": 3,
+        "stride": 2,
+        "padding": 1,
+    },
+    {
+        "from": "keras",
+        "to": "torch",
+        "op": "conv",
+        "input": [10],
+        "kernel": 3,
+        "dilation": 2,
+        "padding": "causal",
+    },
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "pool",
+        "input": [6, 6],
+        "kernel": 3,
+        "stride": 2,
+        "padding": "same",
+        "pool": "avg",
+    },
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "pool",
+        "input": [6, 6],
+        "kernel": 3,
+        "stride": 2,
+        "padding": "same",
+        "pool": "max",
+    },
+    {
+        "from": "torch",
+        "to": "tf",
+        "op": "pool",
+        "input": [5, 5],
+        "kernel": 2,
+        "stride": 2,
+        "padding": 1,
+        "pool": "avg",
+        "ceil_mode": True,
+    },
+    {
+        "from": "torch",
+        "to": "tf",
+        "op": "pool",
+        "input": [5],
+        "kernel": 2,
+        "stride": 2,
+        "padding": 1,
+        "pool": "max",
+        "ceil_mode": True,
+    },
+    {
+        "from": "torch",
+        "to": "keras",
+        "op": "pool",
+        "input": [7, 7],
+        "kernel": 3,
+        "stride": 2,
+        "padding": 1,
+        "pool": "avg",
+    },
+    {
+        "from": "tf",
+        "to": "torch",
+        "op": "deconv",
+        "input": [7, 7],
+        "kernel": 3,
+        "stride": 2,
+        "padding": "same",
+        "output_size": [14, 14],
+    },
+    {
+        "from": "torch",
+        "to": "tf",
+        "op": "deconv",
+        "input": [7, 7],
+        "kernel": 3,
+        "stride": 2,
+        "padding": 1,
+        "output_padding": 1,
+    },
+    {
+        "from": "torch",
+        "to": "keras",
+        "op": "deconv",
+        "input": [7, 7],
+        "kernel": 3,
+        "stride": 2,
+        "padding": 1,
+        "output_padding": 1,
+    },
+    {
+        "from": "keras",
+        "to": "torch",
+        "op": "deconv",
+        "input": [13],
+        "kernel": 6,
+        "stride": 5,
+        "padding": "same",
+    },
+    {
+        "from": "tf",
+        "to": "keras",
+        "op": "deconv",
+        "input": [4, 4],
+        "kernel": 3,
+        "stride": 2,
+        "padding": "same",
+        "output_size": [7, 7],
+    },
+    {
+        "from": "torch",
+        "to": "tf",
+        "op": "deconv",
+        "input": [7],
+        "kernel": 4,
+        "stride": 2,
+        "padding": 1,
+    },
 ]
 
 
@@ -363,7 +535,8 @@ def basic_block(cin: int, cout: int, stride: int) -> nn.Module:
             self.bn2 = nn.BatchNorm2d(cout)
             self.down = (
                 nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-                if stride != 1 or cin != cout else nn.Identity()
+                if stride != 1 or cin != cout
+                else nn.Identity()
             )
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -374,8 +547,12 @@ def basic_block(cin: int, cout: int, stride: int) -> nn.Module:
 
 
 def resnet18() -> tuple[nn.Module, nn.Module]:
-    features = [nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(),
-                nn.MaxPool2d(3, 2, 1)]
+    features = [
+        nn.Conv2d(3, 64, 7, 2, 3, bias=False),
+        nn.BatchNorm2d(64),
+        nn.ReLU(),
+        nn.MaxPool2d(3, 2, 1),
+    ]
     cin = 64
     for width, stride in ((64, 1), (128, 2), (256, 2), (512, 2)):
         features += [basic_block(cin, width, stride), basic_block(width, width, 1)]
@@ -394,8 +571,15 @@ def vgg16() -> tuple[nn.Module, nn.Module]:
             cin = width
         layers.append(nn.MaxPool2d(2, 2))
     body = nn.Sequential(*layers)
-    head = nn.Sequential(nn.AdaptiveAvgPool2d(7), nn.Flatten(), nn.Linear(25088, 4096),
-                         nn.ReLU(), nn.Linear(4096, 4096), nn.ReLU(), nn.Linear(4096, 1000))
+    head = nn.Sequential(
+        nn.AdaptiveAvgPool2d(7),
+        nn.Flatten(),
+        nn.Linear(25088, 4096),
+        nn.ReLU(),
+        nn.Linear(4096, 4096),
+        nn.ReLU(),
+        nn.Linear(4096, 1000),
+    )
     return body, head
 
 
@@ -405,8 +589,9 @@ class UNet(nn.Module):
         widths = (64, 128, 256, 512)
 
         def double(cin: int, cout: int) -> nn.Module:
-            return nn.Sequential(nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.Conv2d(cout, cout, 3),
-                                 nn.ReLU())
+            return nn.Sequential(
+                nn.Conv2d(cin, cout, 3), nn.ReLU(), nn.Conv2d(cout, cout, 3), nn.ReLU()
+            )
 
         self.down = nn.ModuleList()
         cin = 1
@@ -433,7 +618,7 @@ class UNet(nn.Module):
         for up, dec, skip in zip(self.ups, self.dec, reversed(skips), strict=True):
             x = up(x)
             off = (skip.shape[-1] - x.shape[-1]) // 2
-            skip = skip[..., off:off + x.shape[-2], off:off + x.shape[-1]]
+            skip = skip[..., off : off + x.shape[-2], off : off + x.shape[-1]]
             x = dec(torch.cat([skip, x], 1))
         return self.head(x)
 
@@ -449,8 +634,11 @@ def networks_part() -> dict[str, Any]:
         for name, make in (("resnet18", resnet18), ("vgg16", vgg16)):
             body, head = make()
             y = body(torch.zeros(1, 3, 224, 224))
-            out[name] = {"params": count(body, head), "body_output": list(y.shape[1:]),
-                         "output": list(head(y).shape[1:])}
+            out[name] = {
+                "params": count(body, head),
+                "body_output": list(y.shape[1:]),
+                "output": list(head(y).shape[1:]),
+            }
         unet = UNet()
         y = unet(torch.zeros(1, 1, 572, 572))
         out["unet"] = {"params": count(unet), "output": list(y.shape[1:])}
@@ -469,8 +657,7 @@ def main() -> None:
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     data = {
-        "meta": {"torch": torch.__version__, "tensorflow": tf.__version__,
-                 "numpy": np.__version__},
+        "meta": {"torch": torch.__version__, "tensorflow": tf.__version__, "numpy": np.__version__},
         "spellings": spellings_part(),
         "ports": ports_part(),
         "networks": networks_part(),
@@ -478,10 +665,16 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     bad = [r for r in data["spellings"] if not r["agree"]]
-    bad_ports = [r for r in data["ports"] if not (r["check"]["max_abs_diff"] is not None
-                                                    and r["check"]["max_abs_diff"] < 1e-4)]
-    print(f"wrote {args.out}: {len(data['spellings'])} spellings ({len(bad)} disagree), "
-          f"{len(data['ports'])} ports ({len(bad_ports)} failed)", file=sys.stderr)
+    bad_ports = [
+        r
+        for r in data["ports"]
+        if not (r["check"]["max_abs_diff"] is not None and r["check"]["max_abs_diff"] < 1e-4)
+    ]
+    print(
+        f"wrote {args.out}: {len(data['spellings'])} spellings ({len(bad)} disagree), "
+        f"{len(data['ports'])} ports ({len(bad_ports)} failed)",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -53,8 +53,9 @@ def _from_json(data: Any, where: str) -> tuple[str, str | None, str | None, int 
     if isinstance(layers, str):
         spec = layers
     elif isinstance(layers, list):
-        spec = ", ".join(_layer_text(item, f"{where}: layers[{i}]") for i, item in
-                         enumerate(layers))
+        spec = ", ".join(
+            _layer_text(item, f"{where}: layers[{i}]") for i, item in enumerate(layers)
+        )
     else:
         raise SpecError(f"{where}: 'layers' must be a list or a string")
     dims = data.get("dims")
@@ -62,11 +63,24 @@ def _from_json(data: Any, where: str) -> tuple[str, str | None, str | None, int 
         raise SpecError(f"{where}: 'dims' must be an integer")
     name = data.get("name")
     inp = data.get("input")
-    return spec, name if isinstance(name, str) else None, inp if isinstance(inp, str) else None, dims
+    return (
+        spec,
+        name if isinstance(name, str) else None,
+        inp if isinstance(inp, str) else None,
+        dims,
+    )
 
 
-_KEYS = {"kernel": "k", "stride": "s", "dilation": "d", "channels": "c", "groups": "g",
-         "output_padding": "op", "output_size": "o", "factor": "f"}
+_KEYS = {
+    "kernel": "k",
+    "stride": "s",
+    "dilation": "d",
+    "channels": "c",
+    "groups": "g",
+    "output_padding": "op",
+    "output_size": "o",
+    "factor": "f",
+}
 
 
 def _layer_text(item: Any, where: str) -> str:
@@ -178,8 +192,17 @@ def chain(
     if list_builtins or not spec:
         if as_json:
             return emit_json(
-                {"builtins": [{"name": b.name, "input": b.input, "description": b.description,
-                               "spec": b.spec} for b in BUILTINS.values()]}
+                {
+                    "builtins": [
+                        {
+                            "name": b.name,
+                            "input": b.input,
+                            "description": b.description,
+                            "spec": b.spec,
+                        }
+                        for b in BUILTINS.values()
+                    ]
+                }
             )
         if not spec:
             click.echo("Built-in networks:\n" + _builtins_help())
@@ -204,8 +227,11 @@ def chain(
         if len(results) == 1:
             return emit_json(chain_dict(results[0], name))
         return emit_json(
-            {"network": name, "runs": [chain_dict(r, name) for r in results],
-             "input_dependent": input_dependent(results)}
+            {
+                "network": name,
+                "runs": [chain_dict(r, name) for r in results],
+                "input_dependent": input_dependent(results),
+            }
         )
     from convcalc.report_network import chain_report, varying_report
 

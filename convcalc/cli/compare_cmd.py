@@ -77,7 +77,9 @@ def _common(f: Any) -> Any:
         show_default=True,
         help="Comma-separated subset to show.",
     )(f)
-    f = click.option("--explain", is_flag=True, help="Add the engine's arithmetic, step by step.")(f)
+    f = click.option("--explain", is_flag=True, help="Add the engine's arithmetic, step by step.")(
+        f
+    )
     return JSON_FLAG(f)
 
 

@@ -19,8 +19,7 @@ def _run(op: str, params: dict[str, Any]) -> None:
 
     ctx = click.get_current_context()
     source, target = ctx.obj["from"], ctx.obj["to"]
-    layer = source_layer(source, op, params["input_"], params["kernel"],
-                         **layer_kwargs(op, params))
+    layer = source_layer(source, op, params["input_"], params["kernel"], **layer_kwargs(op, params))
     recipe = port_layer(layer, target)
     code = render(recipe, layer) if recipe.exact else []
     check = None
@@ -28,8 +27,13 @@ def _run(op: str, params: dict[str, Any]) -> None:
         check = _check(layer, source, target)
     plan = layer.plan()
     word = "crop" if op == "deconv" else "pads"
-    pads = [(a.pad_low, a.pad_high - a.output_padding) if op == "deconv" else a.pads
-            for a in plan.axes]  # type: ignore[union-attr]
+    from convcalc.shape import DeconvPlan
+
+    pads = (
+        [(a.pad_low, a.pad_high - a.output_padding) for a in plan.axes]
+        if isinstance(plan, DeconvPlan)
+        else list(plan.pads)
+    )
     pads_line = (
         f"{word} per axis: {', '.join(f'({a}, {b})' for a, b in pads)} · output "
         f"{'×'.join(map(str, plan.output))}"
@@ -76,10 +80,16 @@ def _common(f: Any) -> Any:
 
 
 @click.group()
-@click.option("--from", "source", type=click.Choice(PORTABLE), required=True,
-              help="Framework the layer is written in.")
-@click.option("--to", "target", type=click.Choice(PORTABLE), required=True,
-              help="Framework to write it in.")
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(PORTABLE),
+    required=True,
+    help="Framework the layer is written in.",
+)
+@click.option(
+    "--to", "target", type=click.Choice(PORTABLE), required=True, help="Framework to write it in."
+)
 @click.pass_context
 def port(ctx: click.Context, source: str, target: str) -> None:
     """Port one layer exactly between TensorFlow, Keras, PyTorch and ONNX.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -11,26 +12,56 @@ from convcalc.cli.params import PADDING, SIZES
 
 __all__ = ["solve"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def _options(op: str) -> Any:
-    def decorate(f: Any) -> Any:
+
+def _options(op: str) -> Callable[[F], F]:
+    def decorate(f: F) -> F:
         opts = [
-            click.option("-i", "--input", "input_", type=SIZES, required=True, metavar="SIZES",
-                         help="Input size: 224 or 224x224."),
-            click.option("--to", "target", type=SIZES, required=True, metavar="SIZES",
-                         help="Wanted output size."),
-            click.option("-k", "--kernel", type=SIZES, help="Fix the kernel (else 1..--max-kernel)."),
-            click.option("-s", "--stride", type=SIZES, help="Fix the stride (else 1..--max-stride)."),
-            click.option("-d", "--dilation", type=SIZES,
-                         help="Fix the dilation (else 1..--max-dilation)."),
-            click.option("-p", "--padding", type=PADDING,
-                         help="Fix the padding (a mode or pads); else modes and pads are tried."),
+            click.option(
+                "-i",
+                "--input",
+                "input_",
+                type=SIZES,
+                required=True,
+                metavar="SIZES",
+                help="Input size: 224 or 224x224.",
+            ),
+            click.option(
+                "--to",
+                "target",
+                type=SIZES,
+                required=True,
+                metavar="SIZES",
+                help="Wanted output size.",
+            ),
+            click.option(
+                "-k", "--kernel", type=SIZES, help="Fix the kernel (else 1..--max-kernel)."
+            ),
+            click.option(
+                "-s", "--stride", type=SIZES, help="Fix the stride (else 1..--max-stride)."
+            ),
+            click.option(
+                "-d", "--dilation", type=SIZES, help="Fix the dilation (else 1..--max-dilation)."
+            ),
+            click.option(
+                "-p",
+                "--padding",
+                type=PADDING,
+                help="Fix the padding (a mode or pads); else modes and pads are tried.",
+            ),
             click.option("--max-kernel", type=click.IntRange(1, 64), default=7, show_default=True),
             click.option("--max-stride", type=click.IntRange(1, 64), default=4, show_default=True),
-            click.option("--max-dilation", type=click.IntRange(1, 16), default=1,
-                         show_default=True),
-            click.option("--limit", type=click.IntRange(1), default=12, show_default=True,
-                         help="Show at most this many solutions per axis."),
+            click.option(
+                "--max-dilation", type=click.IntRange(1, 16), default=1, show_default=True
+            ),
+            click.option(
+                "--limit",
+                type=click.IntRange(1),
+                default=12,
+                show_default=True,
+                help="Show at most this many solutions per axis.",
+            ),
         ]
         if op == "pool":
             opts.append(click.option("--ceil-mode", is_flag=True, help="Pool in ceil mode."))
@@ -75,8 +106,14 @@ def _run(op: str, params: dict[str, Any]) -> None:
     per_axis = []
     names = []
     for a in range(ndim):
-        key = (size[a], target[a], *(tuple(axis_values(n, 1, a)) if params[n] else ()
-                                     for n in ("kernel", "stride", "dilation")))
+        key = (
+            size[a],
+            target[a],
+            *(
+                tuple(axis_values(n, 1, a)) if params[n] else ()
+                for n in ("kernel", "stride", "dilation")
+            ),
+        )
         if key in keys:
             continue
         keys.append(key)
@@ -91,25 +128,33 @@ def _run(op: str, params: dict[str, Any]) -> None:
             ceil_mode=params.get("ceil_mode", False),
         )
         per_axis.append(solutions[: params["limit"]])
-        names.append("" if ndim == 1 or len(set(size)) == 1 and len(set(target)) == 1
-                     else f" (axis {a})")
+        names.append(
+            "" if ndim == 1 or (len(set(size)) == 1 and len(set(target)) == 1) else f" (axis {a})"
+        )
     if params["as_json"]:
         from convcalc.jsonable_network import solve_dict
 
         return emit_json(solve_dict(op, size, target, per_axis))
     from convcalc.report_network import solve_report
 
-    title = f"{op}: {size[0]} → {target[0]}" if len(set(size)) == 1 and len(set(target)) == 1 \
+    title = (
+        f"{op}: {size[0]} → {target[0]}"
+        if len(set(size)) == 1 and len(set(target)) == 1
         else f"{op}: {'×'.join(map(str, size))} → {'×'.join(map(str, target))}"
+    )
     out = console()
     out.print(solve_report(title, per_axis, op == "deconv", names, out.width))
     if op == "deconv" and any(per_axis):
         from rich.text import Text
 
-        print_rich(Text(
-            "kept cells: (before, after) cropped from the full (in − 1)·s + k_eff result; a "
-            "negative 'after' means zero cells appended. Equal sizes with different kept cells "
-            "are shifted copies of each other.", style="dim"))
+        print_rich(
+            Text(
+                "kept cells: (before, after) cropped from the full (in − 1)·s + k_eff result; a "
+                "negative 'after' means zero cells appended. Equal sizes with different kept cells "
+                "are shifted copies of each other.",
+                style="dim",
+            )
+        )
     return None
 
 
