@@ -313,12 +313,16 @@ def _window_recipe(layer: Layer, fw: str) -> Recipe:
         limit_ok = layer.op != "pool" or all(
             a <= k // 2 for (a, _), k in zip(pads, layer.kernel, strict=True)
         )
+        same_ok = (
+            layer.op == "conv"
+            and all(s == 1 for s in layer.stride)
+            and _same_as(layer, Padding.SAME)
+        )
+        if same_ok and not sym:
+            # PyTorch's 'same' (stride 1) puts the odd zero at the end, as TF does.
+            return Recipe(fw, layer.op, True, "same", notes=tuple(notes))
         if sym and limit_ok and _divisors_match(layer, pads, layer.count_pad, layer.ceil_mode):
-            if (
-                layer.op == "conv"
-                and layer.padding is Padding.SAME
-                and all(s == 1 for s in layer.stride)
-            ):
+            if same_ok:
                 notes.append("padding='same' is exact too (stride 1)")
             return Recipe(
                 fw,
@@ -577,6 +581,8 @@ def _render_torch(r: Recipe, layer: Layer) -> list[str]:
     lines = []
     pads = r.padding if isinstance(r.padding, tuple) else ()
     sym = _v([a for a, _ in pads]) if pads else "0"
+    if isinstance(r.padding, str):
+        sym = f"'{r.padding}'"
     dil = f", dilation={d}" if d != "1" else ""
     if r.pre_pad is not None:
         value = ", value=float('-inf')" if r.pad_value == "-inf" else ""
@@ -682,6 +688,13 @@ def _mask_tf(r: Recipe) -> str:
     return f"ones = tf.pad(ones, {_tf_pad_arg(r.pre_pad)})"
 
 
+def _keras_pairs(pairs: Pads) -> str:
+    """ZeroPadding1D/Cropping1D take one ``(a, b)``; the 2-D/3-D layers one pair per axis."""
+    if len(pairs) == 1:
+        return f"({pairs[0][0]}, {pairs[0][1]})"
+    return "(" + ", ".join(f"({a}, {b})" for a, b in pairs) + ")"
+
+
 def _render_keras(r: Recipe, layer: Layer) -> list[str]:
     nd = layer.ndim
     k, s, d = _common(layer)
@@ -691,8 +704,7 @@ def _render_keras(r: Recipe, layer: Layer) -> list[str]:
     if r.pre_pad is not None and r.pad_value == "-inf":
         lines.append(f"x = ops.pad(x, {_tf_pad_arg(r.pre_pad)}, constant_values=float('-inf'))")
     elif r.pre_pad is not None and not r.divide_by_count:
-        inner = ", ".join(f"({a}, {b})" for a, b in r.pre_pad)
-        lines.append(f"x = layers.ZeroPadding{nd}D(({inner}{',' if nd == 1 else ''}))(x)")
+        lines.append(f"x = layers.ZeroPadding{nd}D({_keras_pairs(r.pre_pad)})(x)")
     if r.op == "conv":
         lines.append(f"y = layers.Conv{nd}D(C_out, {k}, strides={s}, padding='{mode}'{dil})(x)")
     elif r.op == "deconv":
@@ -713,8 +725,7 @@ def _render_keras(r: Recipe, layer: Layer) -> list[str]:
         kind = "Max" if layer.pool == "max" else "Average"
         lines.append(f"y = layers.{kind}Pooling{nd}D({k}, strides={s}, padding='{mode}')(x)")
     if r.crop is not None:
-        inner = ", ".join(f"({a}, {b})" for a, b in r.crop)
-        lines.append(f"y = layers.Cropping{nd}D(({inner}{',' if nd == 1 else ''}))(y)")
+        lines.append(f"y = layers.Cropping{nd}D({_keras_pairs(r.crop)})(y)")
     return lines
 
 

@@ -238,6 +238,10 @@ def _tf(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
 # --------------------------------------------------------------------------- keras
 
 
+def _pairs(pairs: Any) -> Any:
+    return tuple(pairs[0]) if len(pairs) == 1 else tuple(tuple(p) for p in pairs)
+
+
 def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     import keras  # type: ignore[import-not-found, unused-ignore]
@@ -269,7 +273,7 @@ def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
             y = ops.average_pool(t, k, s, "valid") / ops.average_pool(mask, k, s, "valid")
             return _crop(np.moveaxis(np.asarray(y), -1, 1), r)
     elif r.pre_pad is not None:
-        t = getattr(layers, f"ZeroPadding{nd}D")(tuple(tuple(p) for p in r.pre_pad))(t)
+        t = getattr(layers, f"ZeroPadding{nd}D")(_pairs(r.pre_pad))(t)
     if layer.op == "conv":
         conv = getattr(layers, f"Conv{nd}D")(C_OUT, k, strides=s, padding=mode, dilation_rate=d)
         conv.build(t.shape)
@@ -288,6 +292,6 @@ def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     else:
         y = getattr(layers, f"AveragePooling{nd}D")(k, strides=s, padding=mode)(t)
     if r.crop is not None:
-        y = getattr(layers, f"Cropping{nd}D")(tuple(tuple(p) for p in r.crop))(y)
+        y = getattr(layers, f"Cropping{nd}D")(_pairs(r.crop))(y)
     del keras
     return np.moveaxis(np.asarray(y), -1, 1)

@@ -263,7 +263,13 @@ def port_report(
     parts: list[RenderableType] = [head, Text(pads_line)]
     if recipe.exact:
         parts.append(
-            Syntax("\n".join(code), "python", theme="ansi_dark", background_color="default")
+            Syntax(
+                "\n".join(code),
+                "python",
+                theme="ansi_dark",
+                background_color="default",
+                word_wrap=True,
+            )
         )
     else:
         parts.append(Text("no exact equivalent", style="bold red"))
