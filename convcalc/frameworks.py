@@ -749,7 +749,11 @@ def compare_layer(layer: Layer, frameworks: Sequence[str] = FRAMEWORKS) -> list[
     layer.plan()  # the request itself must be valid
     rows = []
     for fw in frameworks:
-        for spelling in SPELLERS[fw](layer):
+        try:
+            spellings = SPELLERS[fw](layer)
+        except ConvcalcError as exc:  # the framework's usual spelling cannot even be planned
+            spellings = [Spelling(NAMES[fw], "—", error=str(exc))]
+        for spelling in spellings:
             rows.append(evaluate(layer, spelling))
     return rows
 

@@ -30,7 +30,7 @@ from convcalc.shape import DeconvAxis, Padding, conv_plan, deconv_plan
 from convcalc.shape.axes import Pair, Shape
 from convcalc.shape.window import AxisPlan
 
-__all__ = ["ChainResult", "ChainRow", "parse_input", "parse_spec", "run_chain"]
+__all__ = ["ChainResult", "ChainRow", "parse_input", "parse_spec", "run_chain", "unit_spans"]
 
 Interval = tuple[int, int]
 Mapper = Callable[[int, Interval], Interval | None]
@@ -134,6 +134,20 @@ def run_chain(
     macs = _total([r.macs for r in rows])
     acts = _total([r.activations for r in rows])
     return ChainResult(tuple(spatial), channels, batch, tuple(rows), params, macs, acts)
+
+
+def unit_spans(
+    layers: Sequence[LayerSpec], spatial: Shape, units: Sequence[int], axis: int = 0
+) -> list[Interval | None]:
+    """Input interval ``[a, b]`` (unclipped) that unit ``u`` of the last layer sees, per unit.
+
+    >>> unit_spans(parse_spec("conv k7 s2 p3, pool max k3 s2 p1"), (224,), [0, 1])
+    [(-5, 5), (-1, 9)]
+    """
+    state = _Run(tuple(spatial), None, 1)
+    state.run(layers, 0, "")
+    top = len(state.nodes) - 1
+    return [state._span(top, axis, u) for u in units]
 
 
 def _total(values: Sequence[int | None]) -> int | None:

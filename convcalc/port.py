@@ -228,7 +228,10 @@ def _same_as(layer: Layer, padding: Padding | Pads, *, ceil_mode: bool = False) 
 
 def _divisors_match(layer: Layer, padding: Padding | Pads, count_pad: bool, ceil: bool) -> bool:
     ref = layer.plan()
-    other = plan_with(layer, padding, ceil_mode=ceil)
+    try:
+        other = plan_with(layer, padding, ceil_mode=ceil)
+    except ConvcalcError:
+        return False
     if window_signature(other) != window_signature(ref):
         return False
     if layer.op != "pool" or layer.pool != "avg":
@@ -559,7 +562,9 @@ def _tf_pad_arg(pads: Pads) -> str:
 
 def render(recipe: Recipe, layer: Layer) -> list[str]:
     """Code lines for *recipe* (channels written ``C_in``/``C_out``; data NCHW for PyTorch and
-    ONNX, NHWC for TensorFlow and Keras)."""
+    ONNX, NHWC for TensorFlow and Keras); no lines when the recipe is not exact."""
+    if not recipe.exact:
+        return []
     return {
         "torch": _render_torch,
         "tf": _render_tf,
@@ -602,23 +607,15 @@ def _render_torch(r: Recipe, layer: Layer) -> list[str]:
         )
         lines.append("y = deconv(x)")
     elif r.divide_by_count:
-        mask = "torch.ones_like(x[:, :1])"
-        mask_line = (
-            f"ones = F.pad({mask}, {_torch_pad_arg(r.mask_pads)}, value=1.0)"
-            if r.mask_pads and any(v for p in r.mask_pads for v in p)
-            else f"ones = {mask}"
-        )
         assert r.pre_pad is not None
-        lines.insert(0, mask_line)
-        lines.insert(1, "# pad the mask the rest of the way with zeros, like x")
-        rest = (
-            tuple(
-                (a - m[0], b - m[1]) for (a, b), m in zip(r.pre_pad, r.mask_pads or (), strict=True)
-            )
-            if r.mask_pads
-            else r.pre_pad
-        )
-        lines.insert(2, f"ones = F.pad(ones, {_torch_pad_arg(rest)})")
+        ones = "torch.ones_like(x[:, :1])"
+        counted = r.mask_pads if r.mask_pads and any(v for p in r.mask_pads for v in p) else None
+        if counted is None:
+            lines.insert(0, f"ones = F.pad({ones}, {_torch_pad_arg(r.pre_pad)})  # 1 = counted")
+        else:
+            rest = tuple((a - m[0], b - m[1]) for (a, b), m in zip(r.pre_pad, counted, strict=True))
+            lines.insert(0, f"ones = F.pad({ones}, {_torch_pad_arg(counted)}, value=1.0)")
+            lines.insert(1, f"ones = F.pad(ones, {_torch_pad_arg(rest)})  # 1 = counted")
         lines.append(f"y = F.avg_pool{nd}d(x, {k}, {s}) / F.avg_pool{nd}d(ones, {k}, {s})")
     else:
         kind = "Max" if layer.pool == "max" else "Avg"

@@ -177,7 +177,7 @@ def _prod(values: Sequence[int]) -> int:
 
 
 def varying_report(results: Sequence[ChainResult]) -> RenderableType:
-    """Layers whose pads or output change with the input size."""
+    """Layers whose pads change with the input size."""
     table = Table(
         title="pads that depend on the input size", title_justify="left", header_style="bold"
     )
@@ -187,7 +187,7 @@ def varying_report(results: Sequence[ChainResult]) -> RenderableType:
         table.add_column(f"at {'×'.join(map(str, r.input))}", justify="right")
     count = 0
     for rows in zip(*(r.rows for r in results), strict=True):
-        if len({r.pads for r in rows}) > 1 or len({r.output for r in rows}) > 1:
+        if len({r.pads for r in rows}) > 1:
             count += 1
             table.add_row(
                 str(rows[0].index),

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from convcalc.frameworks import SPELLERS, evaluate, make_layer
-from convcalc.network import parse_input, parse_spec, run_chain
+from convcalc.network import parse_input, parse_spec, run_chain, unit_spans
 from convcalc.port import port_layer, source_layer
 from convcalc.zoo import BUILTINS
 
@@ -55,6 +55,8 @@ def test_spelling_predictions_unchanged(record: dict[str, Any]) -> None:
 def test_port_recipes_unchanged_and_verified(record: dict[str, Any]) -> None:
     case = record["case"]
     kwargs = {k: v for k, v in case.items() if k not in ("from", "to", "op", "input", "kernel")}
+    if isinstance(kwargs.get("padding"), list):
+        kwargs["padding"] = [tuple(p) for p in kwargs["padding"]]
     layer = source_layer(case["from"], case["op"], case["input"], case["kernel"], **kwargs)
     assert port_layer(layer, case["to"]).as_dict() == record["recipe"]
     assert record["check"]["ran"] and record["check"]["max_abs_diff"] < 1e-4
@@ -72,3 +74,13 @@ def test_builtin_networks_match_plain_torch(name: str) -> None:
     else:
         body = [r for r in result.rows if r.op in ("add", "pool")][-1]
         assert [body.channels, *body.output] == torch_side["body_output"]
+
+
+@pytest.mark.parametrize("record", DATA["receptive_fields"], ids=lambda r: r["name"])
+def test_receptive_fields_match_gradient_support(record: dict[str, Any]) -> None:
+    """Input cells with a nonzero gradient (all-ones weights, average pools) in PyTorch ==
+    convcalc's receptive-field interval, clipped to the input."""
+    size = record["size"]
+    spans = unit_spans(parse_spec(record["spec"]), (size,), record["units"])
+    clipped = [None if s is None else [max(s[0], 0), min(s[1], size - 1)] for s in spans]
+    assert clipped == record["support"]

@@ -503,11 +503,33 @@ PORTS: list[dict[str, Any]] = [
         "stride": 2,
         "padding": 1,
     },
+    {
+        "from": "torch",
+        "to": "keras",
+        "op": "conv",
+        "input": [9],
+        "kernel": 3,
+        "stride": 2,
+        "padding": [[1, 2]],
+    },
+    {"from": "tf", "to": "torch", "op": "conv", "input": [8], "kernel": 4, "padding": "same"},
+    {
+        "from": "tf",
+        "to": "keras",
+        "op": "pool",
+        "input": [7],
+        "kernel": 3,
+        "stride": 2,
+        "padding": [[0, 2]],
+        "pool": "max",
+    },
 ]
 
 
 def port_case(case: dict[str, Any]) -> Layer:
     kwargs = {k: v for k, v in case.items() if k not in ("from", "to", "op", "input", "kernel")}
+    if isinstance(kwargs.get("padding"), list):
+        kwargs["padding"] = [tuple(p) for p in kwargs["padding"]]
     return source_layer(case["from"], case["op"], case["input"], case["kernel"], **kwargs)
 
 
@@ -623,6 +645,79 @@ class UNet(nn.Module):
         return self.head(x)
 
 
+def rf_support(spec: str, size: int, units: list[int]) -> list[list[int] | None]:
+    """Input cells that reach each output unit of a 1-D, 1-channel version of *spec*
+    (all weights 1, max pools replaced by average pools so every tap carries gradient)."""
+    layers = parse_spec(spec)
+    x = torch.ones(1, 1, size, dtype=torch.float64, requires_grad=True)
+    saved: dict[str, torch.Tensor] = {}
+    y = x
+    for spec_layer in layers:
+        k = spec_layer.kernel[0] if spec_layer.kernel else 1
+        s = spec_layer.stride[0] if spec_layer.stride else (k if spec_layer.op == "pool" else 1)
+        pads = spec_layer.padding
+        p = pads[0] if isinstance(pads, tuple) and pads else 0
+        assert isinstance(p, int)
+        ones = torch.ones(1, 1, k, dtype=torch.float64)
+        if spec_layer.op == "conv":
+            y = F.conv1d(y, ones, stride=s, padding=p)
+        elif spec_layer.op == "pool":
+            y = F.avg_pool1d(y, k, s, p)
+        elif spec_layer.op == "deconv":
+            y = F.conv_transpose1d(y, ones, stride=s, padding=p)
+        elif spec_layer.op == "cat":
+            assert spec_layer.ref is not None
+            skip = saved[spec_layer.ref]
+            off = (skip.shape[-1] - y.shape[-1]) // 2
+            y = y + skip[..., off : off + y.shape[-1]]
+        if spec_layer.label:
+            saved[spec_layer.label] = y
+    out = []
+    for u in units:
+        (grad,) = torch.autograd.grad(y[0, 0, u], x, retain_graph=True)
+        nz = torch.nonzero(grad[0, 0]).flatten().tolist()
+        out.append([nz[0], nz[-1]] if nz else None)
+    return out
+
+
+RF_CASES = [
+    ("resnet-stem", BUILTINS["resnet-stem"].spec, 224, [0, 1, 2, 27, 55]),
+    ("unet", BUILTINS["unet"].spec, 572, [*range(34), 387]),
+    (
+        "deconvs",
+        "conv k3 s2 p1, deconv k4 s2 p1, deconv k3 s2 p1 op1, conv k3 p1",
+        40,
+        list(range(0, 12)),
+    ),
+]
+
+
+def rf_part() -> list[dict[str, Any]]:
+    from convcalc.network import unit_spans
+
+    records = []
+    for name, spec, size, units in RF_CASES:
+        support = rf_support(spec, size, units)
+        spans = unit_spans(parse_spec(spec), (size,), units)
+        clipped = [None if s is None else [max(s[0], 0), min(s[1], size - 1)] for s in spans]
+        agree = clipped == support
+        print(
+            f"rf {name}: {'ok' if agree else 'DISAGREE'} {support[:4]} vs {clipped[:4]}",
+            file=sys.stderr,
+        )
+        records.append(
+            {
+                "name": name,
+                "spec": spec,
+                "size": size,
+                "units": units,
+                "support": support,
+                "agree": agree,
+            }
+        )
+    return records
+
+
 def count(*modules: nn.Module) -> int:
     return sum(p.numel() for m in modules for p in m.parameters())
 
@@ -661,6 +756,7 @@ def main() -> None:
         "spellings": spellings_part(),
         "ports": ports_part(),
         "networks": networks_part(),
+        "receptive_fields": rf_part(),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
