@@ -31,7 +31,7 @@ from convcalc.shape import (
     normalize_padding,
 )
 from convcalc.shape.axes import Pair, Shape, per_axis
-from convcalc.shape.window import AxisPlan, axis_padding
+from convcalc.shape.window import AxisPlan
 
 __all__ = [
     "FRAMEWORKS",
@@ -762,8 +762,3 @@ def same_pads_at(layer: Layer, sizes: Sequence[int]) -> tuple[Pair, ...]:
     """The pads *layer*'s padding would use at another input size (TF SAME, stride > 1)."""
     moved = replace(layer, input=tuple(sizes))
     return moved.plan().pads
-
-
-def axis_pad(spec: PaddingSpec, axis: int) -> Padding | Pair:
-    """One axis of a padding spec."""
-    return axis_padding(spec, axis)

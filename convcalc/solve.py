@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convcalc.errors import ConvcalcError, SpecError
-from convcalc.frameworks import make_layer, window_signature
+from convcalc.frameworks import make_layer
 from convcalc.port import port_layer
 from convcalc.shape import DeconvPlan, Padding, conv_plan, deconv_plan, effective_kernel
 from convcalc.shape.axes import Pair
@@ -253,8 +253,3 @@ def _short(r: object, op: str) -> str:
     if r.crop is not None:
         parts.append(f"then crop {r.crop[0]}")
     return " ".join(parts) if op else ""
-
-
-def window_equal(a: object, b: object) -> bool:
-    """Whether two plans read the same cells (re-exported for the CLI)."""
-    return window_signature(a) == window_signature(b)  # type: ignore[arg-type]

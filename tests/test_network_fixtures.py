@@ -84,3 +84,20 @@ def test_receptive_fields_match_gradient_support(record: dict[str, Any]) -> None
     spans = unit_spans(parse_spec(record["spec"]), (size,), record["units"])
     clipped = [None if s is None else [max(s[0], 0), min(s[1], size - 1)] for s in spans]
     assert clipped == record["support"]
+
+
+def test_random_port_sweep_verified() -> None:
+    """120 random layers ported between TF, Keras and PyTorch: every exact recipe ran with
+    a difference below 1e-4; the rest are the ones convcalc itself calls not exact."""
+    sweep = DATA["port_sweep"]
+    assert len(sweep) >= 200
+    for record in sweep:
+        case = dict(record["case"])
+        target = case.pop("to")
+        layer = source_layer(
+            case.pop("from"), case.pop("op"), case.pop("input"), case.pop("kernel"), **case
+        )
+        recipe = port_layer(layer, target)
+        assert recipe.as_dict() == record["recipe"]
+        if recipe.exact:
+            assert record["check"]["max_abs_diff"] < 1e-4, record

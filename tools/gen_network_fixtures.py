@@ -60,6 +60,7 @@ RUNNABLE = ("tf", "keras", "torch")
 # --------------------------------------------------------------------------- layers
 
 LAYERS: list[dict[str, Any]] = [
+    {"op": "conv", "input": 20, "kernel": 3, "stride": 2, "dilation": 2, "padding": "same"},
     {"op": "conv", "input": 6, "kernel": 3, "stride": 2, "padding": "same"},
     {"op": "conv", "input": 13, "kernel": 6, "stride": 5, "padding": "same"},
     {"op": "conv", "input": 224, "kernel": 7, "stride": 2, "padding": "same"},
@@ -156,6 +157,9 @@ def run_window(layer: Layer, sp: Spelling, fw: str, x: np.ndarray, w: np.ndarray
         )[0].numpy()
     pre, mode = tf_padding(sp, fw)
     t = tf.constant(x[None, :, None])
+    if fw == "tf" and is_max and sp.text.startswith("padding=[") and pre is not None:
+        # TF's own explicit-padding max pool (max_pool1d accepts a pad list)
+        return np.asarray(tf.nn.max_pool1d(t, k, s, [[0, 0], list(pre[0]), [0, 0]]))[0].T
     if pre is not None:
         t = tf.pad(
             t, [[0, 0], list(pre[0]), [0, 0]], constant_values=float("-inf") if is_max else 0.0
@@ -718,6 +722,65 @@ def rf_part() -> list[dict[str, Any]]:
     return records
 
 
+def sweep_cases(n: int, seed: int = 7) -> list[dict[str, Any]]:
+    """Random 1-D layers, each written the way its source framework would write it."""
+    rng = np.random.default_rng(seed)
+    cases: list[dict[str, Any]] = []
+    while len(cases) < n:
+        source = str(rng.choice(["tf", "keras", "torch"]))
+        op = str(rng.choice(["conv", "pool", "pool", "deconv"]))
+        k = int(rng.integers(1, 5))
+        s = int(rng.integers(1, 4))
+        case: dict[str, Any] = {
+            "from": source,
+            "op": op,
+            "input": [int(rng.integers(3, 13))],
+            "kernel": k,
+            "stride": s,
+        }
+        if op == "pool":
+            case["pool"] = str(rng.choice(["max", "avg"]))
+        if op == "conv" and rng.random() < 0.3:
+            case["dilation"] = 2
+        if source == "torch":
+            case["padding"] = int(rng.integers(0, k // 2 + 1))
+            if op == "pool" and rng.random() < 0.4:
+                case["ceil_mode"] = True
+            if op == "pool" and case["pool"] == "avg" and rng.random() < 0.4:
+                case["count_pad"] = False
+            if op == "deconv":
+                case["output_padding"] = int(rng.integers(0, s))
+        else:
+            case["padding"] = str(rng.choice(["same", "valid"]))
+        try:
+            port_case(case)
+        except Exception:
+            continue
+        cases.append(case)
+    return cases
+
+
+def sweep_part(n: int) -> list[dict[str, Any]]:
+    records = []
+    failures = 0
+    for case in sweep_cases(n):
+        layer = port_case(case)
+        for target in RUNNABLE:
+            if target == case["from"]:
+                continue
+            recipe = port_layer(layer, target)
+            result = check_port(layer, case["from"], target)
+            ok = result["max_abs_diff"] is not None and result["max_abs_diff"] < 1e-4
+            if not ok:
+                failures += 1
+                print(f"sweep !! {case} -> {target}: {result} {recipe.as_dict()}", file=sys.stderr)
+            records.append(
+                {"case": {**case, "to": target}, "recipe": recipe.as_dict(), "check": result}
+            )
+    print(f"sweep: {len(records)} checks, {failures} not verified", file=sys.stderr)
+    return records
+
+
 def count(*modules: nn.Module) -> int:
     return sum(p.numel() for m in modules for p in m.parameters())
 
@@ -749,6 +812,7 @@ def networks_part() -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--sweep", type=int, default=120, help="random layers to port")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     data = {
@@ -757,6 +821,7 @@ def main() -> None:
         "ports": ports_part(),
         "networks": networks_part(),
         "receptive_fields": rf_part(),
+        "port_sweep": sweep_part(args.sweep),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")

@@ -149,6 +149,7 @@ def _builtins_help() -> str:
 @click.option(
     "-i",
     "--input",
+    "--input-size",
     "inputs",
     multiple=True,
     metavar="SHAPE",
