@@ -12,9 +12,20 @@ inputs 11..12 (0-based) are never reached by a window: dropped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from convcalc.shape import AxisPlan, DeconvAxis, Padding
 
-__all__ = ["explain_border", "explain_deconv", "explain_window"]
+__all__ = [
+    "explain_border",
+    "explain_deconv",
+    "explain_deconv_steps",
+    "explain_invert",
+    "explain_plan",
+    "explain_steps",
+    "explain_window",
+    "primer_shortcut",
+]
 
 
 def explain_window(p: AxisPlan) -> list[str]:
@@ -167,3 +178,87 @@ def explain_border(a: DeconvAxis) -> list[str]:
 def _signed(v: int) -> str:
     """A term of a sum: negative numbers in parentheses."""
     return f"({v})" if v < 0 else str(v)
+
+
+def primer_shortcut(p: AxisPlan) -> list[str]:
+    """The primer's SAME shortcut ``max(k − in % s, 0)`` next to the right total, and
+    whether it agrees (it does not when ``in % s == 0`` and ``s > 1``).
+
+    >>> from convcalc.shape import Padding, conv_axis
+    >>> print(primer_shortcut(conv_axis(12, 3, stride=3, padding=Padding.SAME))[0])
+    primer's shortcut max(k − in % s, 0) = max(3 − 12 % 3, 0) = 3: wrong, the pad total is 0
+    """
+    if p.padding not in (Padding.SAME, Padding.SAME_LOWER):
+        return []
+    k = p.effective_kernel
+    total = p.pad_low + p.pad_high
+    rest = 1 if p.stride == 1 else p.input % p.stride  # the primer: "in % 1 counts as 1"
+    shortcut = max(k - rest, 0)
+    head = (
+        f"primer's shortcut max(k − in % s, 0) = max({k} − {p.input} % {p.stride}, 0) = {shortcut}"
+    )
+    if shortcut == total:
+        return [f"{head}: agrees here (in % s ≠ 0)" if p.stride > 1 else f"{head}: agrees"]
+    return [
+        f"{head}: wrong, the pad total is {total}",
+        f"  when in % s = 0 a window already ends on the last input; use s in place of "
+        f"in % s: max({k} − {p.stride}, 0) = {max(k - p.stride, 0)}",
+    ]
+
+
+def explain_steps(p: AxisPlan) -> list[str]:
+    """Step by step in the primer's terms: the formulas, where the windows fall, and the
+    primer's shortcut checked against the real pad total."""
+    lines = [f"{i}. {line}" for i, line in enumerate(explain_window(p), start=1)]
+    starts = [p.window_start(j) for j in range(min(p.output, 6))]
+    more = ", …" if p.output > 6 else ""
+    last = p.window_start(p.output - 1) + p.effective_kernel - 1
+    lines.append(
+        f"{len(lines) + 1}. windows start at input {', '.join(map(str, starts))}{more} "
+        f"(negative = padding); the last one ends at {last}"
+    )
+    return lines + primer_shortcut(p)
+
+
+def explain_deconv_steps(a: DeconvAxis) -> list[str]:
+    """The primer's recipe for a transposed convolution, with numbers: stretch the input,
+    add borders, flip the kernel, run a stride-1 convolution."""
+    lines = [f"{i}. {line}" for i, line in enumerate(explain_deconv(a), start=1)]
+    n = len(lines)
+    low, high = a.border_low, a.border_high
+
+    def border(v: int) -> str:
+        return f"{v} zero(s)" if v >= 0 else f"crop {-v} cell(s)"
+
+    lines += [
+        f"{n + 1}. insert s − 1 = {a.stride - 1} zero(s) between the {a.input} inputs: "
+        f"(in − 1)·s + 1 = {a.stretched} cells",
+        f"{n + 2}. border: k_eff − 1 − before = {border(low)} at the start, "
+        f"k_eff − 1 − after + output_padding = {border(high)} at the end",
+        f"{n + 3}. flip the kernel and slide it with stride 1, no padding: "
+        f"{a.stretched} + {low} + {high} − {a.effective_kernel} + 1 = "
+        f"{a.stretched + low + high - a.effective_kernel + 1} = out",
+    ]
+    return lines
+
+
+def explain_plan(axes: Sequence[AxisPlan | DeconvAxis]) -> list[str]:
+    """:func:`explain_steps` / :func:`explain_deconv_steps` for every axis, prefixed with
+    the axis when there are several."""
+    out: list[str] = []
+    for i, a in enumerate(axes):
+        lines = explain_deconv_steps(a) if isinstance(a, DeconvAxis) else explain_steps(a)
+        prefix = f"axis {i}: " if len(axes) > 1 else ""
+        out += [prefix + line for line in lines]
+    return out
+
+
+def explain_invert(per_axis: Sequence[Sequence[DeconvAxis]]) -> list[str]:
+    """For every conv input that gives the output: the transposed conv that returns to it."""
+    out: list[str] = []
+    for i, candidates in enumerate(per_axis):
+        for c in candidates:
+            head = f"axis {i}, " if len(per_axis) > 1 else ""
+            out.append(f"{head}conv input {c.output}:")
+            out += ["  " + line for line in explain_deconv_steps(c)]
+    return out

@@ -24,6 +24,10 @@ COMMANDS = {
     "shape": "convcalc.cli.shape_cmd:shape",
     "completion": "convcalc.cli.completion_cmd:completion",
     "diagram": "convcalc.cli.diagram_cmd:diagram",
+    "chain": "convcalc.cli.chain_cmd:chain",
+    "compare": "convcalc.cli.compare_cmd:compare",
+    "port": "convcalc.cli.port_cmd:port",
+    "solve": "convcalc.cli.solve_cmd:solve",
 }
 
 
@@ -59,6 +63,10 @@ def cli() -> None:
     \b
     convcalc shape conv -i 224x224 -k 7 -s 2 -p same     output size and pad split
     convcalc shape invert -o 7 -k 3 -s 2 -p 1            inputs that give 7, output_padding
+    convcalc chain -i 224x224x3 resnet18                 a whole network, receptive fields
+    convcalc compare conv -i 6 -k 3 -s 2 -p same         every framework side by side
+    convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same
+    convcalc solve deconv -i 7 --to 14 -k 3 -s 2         which padding/output_padding
     convcalc completion bash                             shell completion script
     """
 

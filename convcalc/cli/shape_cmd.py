@@ -33,12 +33,26 @@ INPUT = click.option(
 JSON_FLAG = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object instead of the table."
 )
+EXPLAIN = click.option(
+    "--explain", is_flag=True, help="Show the arithmetic step by step, in the primer's terms."
+)
 
 
-def _print_json(data: dict[str, Any]) -> None:
+def _print_json(data: dict[str, Any], explain: list[str] | None = None) -> None:
     import json
 
-    click.echo(json.dumps(data))
+    click.echo(json.dumps(data if explain is None else {**data, "explain": explain}))
+
+
+def _steps(axes: Any, explain: bool) -> list[str] | None:
+    from convcalc.explain import explain_plan
+
+    return explain_plan(axes) if explain else None
+
+
+def _print_steps(lines: list[str] | None) -> None:
+    if lines:
+        click.echo("\nstep by step:\n" + "\n".join(lines))
 
 
 def _print_rich(renderable: RenderableType) -> None:
@@ -63,6 +77,7 @@ def shape() -> None:
 @INPUT
 @geometry_options()
 @JSON_FLAG
+@EXPLAIN
 def conv(
     input_: Sizes,
     kernel: Sizes,
@@ -70,6 +85,7 @@ def conv(
     dilation: Sizes,
     padding: PaddingValue,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Convolution: output size and (before, after) pads per axis.
 
@@ -77,13 +93,16 @@ def conv(
     convcalc shape conv -i 13 -k 6 -s 5 -p same        TF SAME: pads (1, 2), output 3
     convcalc shape conv -i 224x224 -k 7 -s 2 -p 3      PyTorch padding=3
     convcalc shape conv -i 10 -k 3 -d 2 -p causal --json
+    convcalc shape conv -i 12 -k 3 -s 3 -p same --explain
     """
     plan = conv_plan(input_, kernel, stride=stride, dilation=dilation, padding=padding)
+    steps = _steps(plan.axes, explain)
     if as_json:
-        return _print_json({"op": "conv", **jsonable.window_dict(plan)})
+        return _print_json({"op": "conv", **jsonable.window_dict(plan)}, steps)
     from convcalc.report import window_report
 
     _print_rich(window_report(plan, "convolution"))
+    _print_steps(steps)
 
 
 @shape.command()
@@ -96,6 +115,7 @@ def conv(
     "start in the right padding is dropped).",
 )
 @JSON_FLAG
+@EXPLAIN
 def pool(
     input_: Sizes,
     kernel: Sizes,
@@ -104,6 +124,7 @@ def pool(
     padding: PaddingValue,
     ceil_mode: bool,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Pooling: output size and pads; the stride defaults to the window.
 
@@ -114,11 +135,13 @@ def pool(
     plan = pool_plan(
         input_, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
     )
+    steps = _steps(plan.axes, explain)
     if as_json:
-        return _print_json({"op": "pool", **jsonable.window_dict(plan)})
+        return _print_json({"op": "pool", **jsonable.window_dict(plan)}, steps)
     from convcalc.report import window_report
 
     _print_rich(window_report(plan, "pooling"))
+    _print_steps(steps)
 
 
 @shape.command()
@@ -138,6 +161,7 @@ def pool(
     "convcalc finds the output_padding or names the reachable range.",
 )
 @JSON_FLAG
+@EXPLAIN
 def deconv(
     input_: Sizes,
     kernel: Sizes,
@@ -147,6 +171,7 @@ def deconv(
     output_padding: Sizes | None,
     output_size: Sizes | None,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Transposed convolution: output size, crop, output_padding and reachable sizes.
 
@@ -167,11 +192,13 @@ def deconv(
         output_padding=output_padding,
         output_size=output_size,
     )
+    steps = _steps(plan.axes, explain)
     if as_json:
-        return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)})
+        return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)}, steps)
     from convcalc.report import deconv_report
 
     _print_rich(deconv_report(plan, "transposed convolution"))
+    _print_steps(steps)
 
 
 @shape.command()
@@ -186,6 +213,7 @@ def deconv(
 )
 @geometry_options()
 @JSON_FLAG
+@EXPLAIN
 def invert(
     output: Sizes,
     kernel: Sizes,
@@ -193,6 +221,7 @@ def invert(
     dilation: Sizes,
     padding: PaddingValue,
     as_json: bool,
+    explain: bool,
 ) -> None:
     """Every conv input size that gives OUTPUT, and the output_padding that brings a
     transposed convolution back to it.
@@ -202,8 +231,12 @@ def invert(
     convcalc shape invert -o 7x7 -k 3 -s 2 -p same --json
     """
     per_axis = invert_plan(output, kernel, stride=stride, dilation=dilation, padding=padding)
+    from convcalc.explain import explain_invert
+
+    steps = explain_invert(per_axis) if explain else None
     if as_json:
-        return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)})
+        return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)}, steps)
     from convcalc.report import invert_report
 
     _print_rich(invert_report(per_axis, "inputs of the convolution"))
+    _print_steps(steps)

@@ -9,7 +9,14 @@ and pooling, N-d. Pure Python, standard library only — the one source of every
 from __future__ import annotations
 
 from convcalc.shape.axes import Pair, Shape, effective_kernel
-from convcalc.shape.padding import Padding, PaddingArg, PaddingSpec, normalize_padding, resolve_pads
+from convcalc.shape.padding import (
+    Padding,
+    PaddingArg,
+    PaddingSpec,
+    normalize_padding,
+    resolve_pads,
+    split_total,
+)
 from convcalc.shape.transpose import (
     DeconvAxis,
     DeconvPlan,
@@ -58,4 +65,5 @@ __all__ = [
     "pool_plan",
     "preimage",
     "resolve_pads",
+    "split_total",
 ]

@@ -21,6 +21,7 @@ __all__ = [
     "describe_padding",
     "normalize_padding",
     "resolve_pads",
+    "split_total",
 ]
 
 
@@ -92,7 +93,20 @@ def resolve_pads(n: int, k_eff: int, stride: int, padding: Padding | Pair) -> Pa
     if padding is Padding.CAUSAL:
         return (k_eff - 1, 0)
     out = -(-n // stride)
-    total = max((out - 1) * stride + k_eff - n, 0)
+    return split_total(max((out - 1) * stride + k_eff - n, 0), padding)
+
+
+def split_total(total: int, padding: Padding) -> Pair:
+    """Split *total* zeros the way *padding* does: SAME puts ``total // 2`` before (the odd
+    zero at the end), SAME_LOWER puts it after (the odd zero at the start).
+
+    ONNX ConvTranspose splits its crop with this rule too (SAME_UPPER vs everything else).
+
+    >>> split_total(3, Padding.SAME), split_total(3, Padding.SAME_LOWER)
+    ((1, 2), (2, 1))
+    """
+    if padding not in (Padding.SAME, Padding.SAME_LOWER):
+        raise SpecError(f"only same and same-lower split a pad total, not {padding.value!r}")
     small = total // 2
     return (small, total - small) if padding is Padding.SAME else (total - small, small)
 

@@ -1,0 +1,245 @@
+"""``convcalc chain``: a whole layer stack — shapes, pads, receptive field, parameters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, print_rich
+from convcalc.errors import SpecError
+
+__all__ = ["chain", "load_spec"]
+
+
+def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int | None]:
+    """(spec text, built-in name, default input, dims) from the command's words: a file
+    (JSON, or text with one layer per line), a built-in name, or the spec itself."""
+    from convcalc.zoo import BUILTINS
+
+    text = " ".join(words).strip()
+    if len(words) == 1 and Path(words[0]).is_file():
+        return _from_file(Path(words[0]))
+    if text.lower() in BUILTINS:
+        b = BUILTINS[text.lower()]
+        return b.spec, b.name, b.input, None
+    return text, None, None, None
+
+
+def _from_file(path: Path) -> tuple[str, str | None, str | None, int | None]:
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        raise SpecError(
+            f"{path}: YAML is not supported (no YAML parser among convcalc's dependencies); "
+            "use JSON, or a text file with one layer per line"
+        )
+    if path.suffix.lower() == ".json" or raw.lstrip()[:1] in "[{":
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        return _from_json(data, str(path))
+    return raw, path.name, None, None
+
+
+def _from_json(data: Any, where: str) -> tuple[str, str | None, str | None, int | None]:
+    if isinstance(data, list):
+        data = {"layers": data}
+    if not isinstance(data, dict) or "layers" not in data:
+        raise SpecError(f"{where}: expected a list of layers or an object with 'layers'")
+    layers = data["layers"]
+    if isinstance(layers, str):
+        spec = layers
+    elif isinstance(layers, list):
+        spec = ", ".join(
+            _layer_text(item, f"{where}: layers[{i}]") for i, item in enumerate(layers)
+        )
+    else:
+        raise SpecError(f"{where}: 'layers' must be a list or a string")
+    dims = data.get("dims")
+    if dims is not None and not isinstance(dims, int):
+        raise SpecError(f"{where}: 'dims' must be an integer")
+    name = data.get("name")
+    inp = data.get("input")
+    return (
+        spec,
+        name if isinstance(name, str) else None,
+        inp if isinstance(inp, str) else None,
+        dims,
+    )
+
+
+_KEYS = {
+    "kernel": "k",
+    "stride": "s",
+    "dilation": "d",
+    "channels": "c",
+    "groups": "g",
+    "output_padding": "op",
+    "output_size": "o",
+    "factor": "f",
+}
+
+
+def _layer_text(item: Any, where: str) -> str:
+    """A JSON layer object → the inline spelling (one parser for both forms)."""
+    if isinstance(item, str):
+        return item
+    if not isinstance(item, dict) or "op" not in item:
+        raise SpecError(f"{where}: a layer is a string or an object with 'op'")
+    op = str(item["op"])
+    if op in ("res", "residual"):
+        body = ", ".join(_layer_text(x, f"{where}.body") for x in item.get("body", []))
+        short = ", ".join(_layer_text(x, f"{where}.shortcut") for x in item.get("shortcut", []))
+        text = f"res[{body}{' | ' + short if short else ''}]"
+    else:
+        parts = [op]
+        if "pool" in item:
+            parts.append(str(item["pool"]))
+        if "ref" in item:
+            parts.append(str(item["ref"]))
+        for key, prefix in _KEYS.items():
+            if key in item:
+                value = item[key]
+                values = value if isinstance(value, list) else [value]
+                parts.append(prefix + "x".join(str(v) for v in values))
+        if "padding" in item:
+            parts.append(_padding_text(item["padding"], where))
+        for flag in ("bn", "ceil", "crop", "dw"):
+            if item.get(flag):
+                parts.append(flag)
+        if item.get("bias") is False:
+            parts.append("nobias")
+        text = " ".join(parts)
+    if "repeat" in item:
+        text += f" x{item['repeat']}"
+    if "name" in item:
+        text += f" @{item['name']}"
+    return text
+
+
+def _padding_text(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return f"p{value}"
+    if isinstance(value, list):
+        parts = []
+        for entry in value:
+            if isinstance(entry, int):
+                parts.append(str(entry))
+            elif isinstance(entry, list) and len(entry) == 2:
+                parts.append(f"{entry[0]}:{entry[1]}")
+            else:
+                raise SpecError(f"{where}: bad padding entry {entry!r}")
+        return "p" + "x".join(parts)
+    raise SpecError(f"{where}: bad padding {value!r}")
+
+
+def _builtins_help() -> str:
+    from convcalc.zoo import BUILTINS
+
+    return "\n".join(f"  {b.name:<12} {b.input:<10} {b.description}" for b in BUILTINS.values())
+
+
+@click.command()
+@click.argument("spec", nargs=-1)
+@click.option(
+    "-i",
+    "--input",
+    "--input-size",
+    "inputs",
+    multiple=True,
+    metavar="SHAPE",
+    help="Input: spatial sizes then channels, e.g. 224x224x3 (8x224x224x3 adds a batch). "
+    "Repeat to compare input sizes (TF same with stride > 1 pads differently).",
+)
+@click.option("--dims", type=click.IntRange(1, 3), help="Spatial axes (default 2).")
+@click.option("--channels-first", is_flag=True, help="Read -i as CxHxW (NxCxHxW).")
+@click.option("--list", "list_builtins", is_flag=True, help="List the built-in networks.")
+@JSON_FLAG
+def chain(
+    spec: tuple[str, ...],
+    inputs: tuple[str, ...],
+    dims: int | None,
+    channels_first: bool,
+    list_builtins: bool,
+    as_json: bool,
+) -> None:
+    """Run a stack of layers: per layer the output shape, pads, receptive field (RF), jump,
+    start, parameters, MACs and activation size; totals at the bottom.
+
+    SPEC is a built-in name (resnet18, resnet-stem, vgg16, unet; see --list), a JSON file,
+    a text file with one layer per line, or the layers themselves:
+
+    \b
+    convcalc chain -i 224x224x3 resnet18
+    convcalc chain -i 224x224x3 resnet18 --json
+    convcalc chain -i 64x64x3 "conv k7 s2 p3 c64, pool max k3 s2 p1, conv k3 p1 c64 x2"
+    convcalc chain -i 224x224x3 -i 225x225x3 "conv k7 s2 same c32, pool max k3 s2 same"
+    convcalc chain unet                       (uses the network's own input, 572x572x1)
+
+    \b
+    Layer words: conv, deconv, pool max|avg, gap, adaptive avg o7, flatten, fc N, bn,
+    upsample f2, res[body | shortcut], add NAME, cat NAME [crop], relu/dropout (no-ops).
+    Tokens: k3 (k3x5), s2, d2, p1 (p1x2, p1:2, same, valid, same-lower, full, causal),
+    c64, g4, dw, nobias, bn, ceil, op1, o14, f2, x2 (repeat), @name (label).
+    """
+    from convcalc.network import parse_input, parse_spec, run_chain
+    from convcalc.zoo import BUILTINS
+
+    if list_builtins or not spec:
+        if as_json:
+            return emit_json(
+                {
+                    "builtins": [
+                        {
+                            "name": b.name,
+                            "input": b.input,
+                            "description": b.description,
+                            "spec": b.spec,
+                        }
+                        for b in BUILTINS.values()
+                    ]
+                }
+            )
+        if not spec:
+            click.echo("Built-in networks:\n" + _builtins_help())
+            if not list_builtins:
+                click.echo("\nGive one by name, a spec file or the layers: convcalc chain --help")
+            return None
+        click.echo("Built-in networks:\n" + _builtins_help())
+        return None
+    text, name, default_input, file_dims = load_spec(spec)
+    layers = parse_spec(text)
+    ndim = dims or file_dims or 2
+    shapes = inputs or ((default_input,) if default_input else ())
+    if not shapes:
+        raise click.UsageError("give the input shape with -i, e.g. -i 224x224x3")
+    results = []
+    for shape_text in shapes:
+        spatial, channels, batch = parse_input(shape_text, ndim, channels_first)
+        results.append(run_chain(layers, spatial, channels, batch))
+    if as_json:
+        from convcalc.jsonable_network import chain_dict, input_dependent
+
+        if len(results) == 1:
+            return emit_json(chain_dict(results[0], name))
+        return emit_json(
+            {
+                "network": name,
+                "runs": [chain_dict(r, name) for r in results],
+                "input_dependent": input_dependent(results),
+            }
+        )
+    from convcalc.report_network import chain_report, varying_report
+
+    out = console()
+    for r in results:
+        label = name or "network"
+        out.print(chain_report(r, f"{label} on {'×'.join(map(str, r.input))}", out.width))
+    if len(results) > 1:
+        print_rich(varying_report(results))
+    return None

@@ -1,0 +1,147 @@
+"""``convcalc port --from FW --to FW conv|pool|deconv``: the exact equivalent code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from convcalc.cli.layer_params import JSON_FLAG, emit_json, layer_kwargs, layer_options, print_rich
+
+__all__ = ["port"]
+
+PORTABLE = ("tf", "keras", "torch", "onnx")
+
+
+def _run(op: str, params: dict[str, Any]) -> None:
+    from convcalc.frameworks import NAMES
+    from convcalc.port import port_layer, render, source_layer
+
+    ctx = click.get_current_context()
+    source, target = ctx.obj["from"], ctx.obj["to"]
+    layer = source_layer(source, op, params["input_"], params["kernel"], **layer_kwargs(op, params))
+    recipe = port_layer(layer, target)
+    code = render(recipe, layer) if recipe.exact else []
+    check = None
+    if params["check"]:
+        check = _check(layer, source, target)
+    plan = layer.plan()
+    word = "crop" if op == "deconv" else "pads"
+    from convcalc.shape import DeconvPlan
+
+    pads = (
+        [(a.pad_low, a.pad_high - a.output_padding) for a in plan.axes]
+        if isinstance(plan, DeconvPlan)
+        else list(plan.pads)
+    )
+    pads_line = (
+        f"{word} per axis: {', '.join(f'({a}, {b})' for a, b in pads)} · output "
+        f"{'×'.join(map(str, plan.output))}"
+    )
+    if params["as_json"]:
+        from convcalc.jsonable_network import port_dict
+
+        return emit_json(port_dict(source, layer, recipe, code, check))
+    from convcalc.report_network import port_report
+
+    title = f"{NAMES[source]} {op} → {NAMES[target]}"
+    check_text = None
+    if check is not None:
+        if check["max_abs_diff"] is not None:
+            check_text = (
+                f"check: ran {NAMES[source]} and {NAMES[target]} on random data, output "
+                f"{'×'.join(map(str, check['target_shape']))}, largest difference "
+                f"{check['max_abs_diff']:.3g}"
+            )
+        else:
+            check_text = f"check: not run — {check['reason']}"
+    print_rich(port_report(title, recipe, code, pads_line, check_text))
+    return None
+
+
+def _check(layer: Any, source: str, target: str) -> dict[str, Any]:
+    import importlib.util
+
+    if importlib.util.find_spec("numpy") is None:  # pragma: no cover - numpy is a dependency
+        return {"ran": False, "reason": "numpy is not installed", "max_abs_diff": None}
+    from convcalc.portcheck import check_port
+
+    return check_port(layer, source, target)
+
+
+def _common(f: Any) -> Any:
+    f = click.option(
+        "--check",
+        is_flag=True,
+        help="Run source and target on random data (needs the frameworks installed) and "
+        "print the largest difference.",
+    )(f)
+    return JSON_FLAG(f)
+
+
+@click.group()
+@click.option(
+    "--from",
+    "source",
+    type=click.Choice(PORTABLE),
+    required=True,
+    help="Framework the layer is written in.",
+)
+@click.option(
+    "--to", "target", type=click.Choice(PORTABLE), required=True, help="Framework to write it in."
+)
+@click.pass_context
+def port(ctx: click.Context, source: str, target: str) -> None:
+    """Port one layer exactly between TensorFlow, Keras, PyTorch and ONNX.
+
+    The options are read the way the source framework reads them (-p same is TF/Keras
+    SAME, PyTorch padding='same' or ONNX SAME_UPPER; pads are PyTorch-style). The target
+    gets its native attributes when they are exact, else an explicit pad (−inf for max
+    pooling), a crop, or a sum/count average; when nothing is exact it says why.
+
+    \b
+    convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same     F.pad (2, 3)
+    convcalc port --from tf --to torch conv -i 225 -k 7 -s 2 -p same     padding=3
+    convcalc port --from tf --to torch pool -i 6x6 -k 3 -s 2 -p same --type avg
+    convcalc port --from torch --to tf deconv -i 7 -k 3 -s 2 -p 1 --output-padding 1
+    convcalc port --from tf --to onnx deconv -i 7 -k 3 -s 2 -p same --output-size 14 --check
+    """
+    ctx.obj = {"from": source, "to": target}
+
+
+@port.command("conv")
+@layer_options("conv")
+@_common
+def port_conv(**params: Any) -> None:
+    """Port a convolution.
+
+    \b
+    convcalc port --from tf --to torch conv -i 224x224 -k 7 -s 2 -p same --check
+    """
+    _run("conv", params)
+
+
+@port.command("pool")
+@layer_options("pool")
+@_common
+def port_pool(**params: Any) -> None:
+    """Port a max or average pool (divisor and ceil rules included).
+
+    \b
+    convcalc port --from tf --to torch pool -i 6x6 -k 3 -s 2 -p same --type avg --check
+    convcalc port --from torch --to tf pool -i 5 -k 2 -s 2 -p 1 --ceil-mode
+    """
+    _run("pool", params)
+
+
+@port.command("deconv")
+@layer_options("deconv")
+@_common
+def port_deconv(**params: Any) -> None:
+    """Port a transposed convolution (output_shape ↔ output_padding, crops).
+
+    \b
+    convcalc port --from tf --to torch deconv -i 7 -k 3 -s 2 -p same --output-size 14
+    convcalc port --from torch --to onnx deconv -i 7 -k 4 -s 2 -p 1
+    """
+    _run("deconv", params)
