@@ -210,22 +210,33 @@ _VERDICT = {
 
 
 def compare_report(
-    layer: Layer, rows: Sequence[Row], title: str, explain: Sequence[str], notes: Sequence[str]
+    layer: Layer,
+    rows: Sequence[Row],
+    title: str,
+    explain: Sequence[str],
+    notes: Sequence[str],
+    width: int = 120,
 ) -> RenderableType:
-    """Every framework side by side; disagreements explained in one line each."""
+    """Every framework side by side; disagreements explained in one line each.
+
+    Below 110 columns the reasons leave the table and become numbered notes under it.
+    """
+    wide = width >= 110
     table = Table(title=title, title_justify="left", header_style="bold")
     table.add_column("framework")
-    table.add_column("spelling")
+    table.add_column("spelling", overflow="fold")
     table.add_column("output", justify="right")
-    table.add_column("crop" if layer.op == "deconv" else "pads", justify="right")
+    table.add_column("crop" if layer.op == "deconv" else "pads", justify="right", no_wrap=True)
     pool = layer.op == "pool"
     avg = pool and layer.pool == "avg"
     if pool:
         table.add_column("rounding")
     if avg:
         table.add_column("divisor")
-    table.add_column("verdict")
-    table.add_column("why")
+    table.add_column("verdict", no_wrap=True)
+    if wide:
+        table.add_column("why")
+    reasons: list[str] = []
     previous = ""
     for r in rows:
         label, style = _VERDICT[r.verdict]
@@ -239,13 +250,19 @@ def compare_report(
             cells.append(r.ceil)
         if avg:
             cells.append(r.divisor)
-        cells += [
-            Text(label, style=style),
-            Text(r.why, style="dim" if r.verdict is Verdict.EXACT else ""),
-        ]
+        why = Text(r.why, style="dim" if r.verdict is Verdict.EXACT else "")
+        if wide:
+            cells += [Text(label, style=style), why]
+        elif r.verdict is Verdict.EXACT and r.why == "same windows":
+            cells.append(Text(label, style=style))
+        else:
+            reasons.append(f"[{len(reasons) + 1}] {r.framework} {r.spelling}: {r.why}")
+            cells.append(Text(f"{label} [{len(reasons)}]", style=style))
         table.add_row(*cells)
         previous = r.framework
     parts: list[RenderableType] = [table]
+    if reasons:
+        parts.append(Text("\n".join(reasons)))
     if explain:
         parts.append(Text("\n".join(explain)))
     if notes:

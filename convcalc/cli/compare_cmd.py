@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from convcalc.cli.layer_params import JSON_FLAG, emit_json, layer_kwargs, layer_options, print_rich
+from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, layer_kwargs, layer_options
 
 __all__ = ["compare"]
 
@@ -54,7 +54,8 @@ def _run(op: str, params: dict[str, Any]) -> None:
         + f" · padding {_padding(params['padding'])} → output "
         f"{'×'.join(map(str, plan.output))}, {'crop' if op == 'deconv' else 'pads'} {pads}"
     )
-    print_rich(compare_report(layer, rows, title, explain, notes))
+    out = console()
+    out.print(compare_report(layer, rows, title, explain, notes, out.width))
     return None
 
 
