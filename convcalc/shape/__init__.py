@@ -19,6 +19,8 @@ from convcalc.shape.transpose import (
     invert_axis,
     invert_plan,
     keras_padding,
+    unpool_axis,
+    unpool_output_shape,
 )
 from convcalc.shape.window import (
     AxisPlan,
@@ -58,4 +60,6 @@ __all__ = [
     "pool_plan",
     "preimage",
     "resolve_pads",
+    "unpool_axis",
+    "unpool_output_shape",
 ]
