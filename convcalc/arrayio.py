@@ -175,8 +175,8 @@ def _load_npy(source: str | IO[bytes], what: str, mmap: bool = False) -> Array:
     except ValueError as exc:
         if "allow_pickle" in str(exc) or "Object arrays" in str(exc):
             raise ArrayFormatError(
-                f"the {what} .npy holds pickled Python objects; convcalc loads only numeric "
-                "arrays (allow_pickle=False)"
+                f"the {what} holds pickled Python objects (a .npy of dtype object); convcalc "
+                "loads only numeric arrays (allow_pickle=False)"
             ) from None
         raise ArrayFormatError(f"the {what} is not a valid .npy file: {exc}") from None
     except (OSError, EOFError) as exc:
@@ -270,14 +270,14 @@ def _json_shape(value: Any, what: str, where: str) -> tuple[int, ...]:
     for i, s in enumerate(shapes[1:], start=1):
         if s != shapes[0]:
             raise ArrayFormatError(
-                f"the {what} JSON is ragged: {where or 'the top level'} has an element of shape "
-                f"{_shape_text(shapes[0])} at [0] but {_shape_text(s)} at [{i}]"
+                f"the {what} JSON is ragged: {where}[0] is {_shape_text(shapes[0])} but "
+                f"{where}[{i}] is {_shape_text(s)}"
             )
     return (len(value), *shapes[0])
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
-    return "x".join(map(str, shape)) if shape else "scalar"
+    return f"a list of shape {'x'.join(map(str, shape))}" if shape else "a number"
 
 
 def _parse_text(text: str, what: str) -> Array:
@@ -317,37 +317,29 @@ def _parse_text(text: str, what: str) -> Array:
     return values.reshape(len(rows), width)
 
 
-def _number_strings(array: Array, json_style: bool) -> list[str]:
-    """Shortest round-trip text for every element (C order)."""
+def _number_strings(array: Array, json_style: bool) -> npt.NDArray[np.str_]:
+    """Shortest round-trip text of every element, same shape: whole numbers without ``.0``,
+    ``-0`` as ``0``, NaN/inf as ``nan``/``inf`` (JSON: ``NaN``/``Infinity``)."""
     a = np.asarray(array)
     if a.dtype.kind in "biu":
-        return [str(int(v)) for v in a.ravel().tolist()]
+        return a.astype(np.int64).astype(np.str_)
     kind = np.dtype(np.float32 if a.dtype.itemsize <= 4 else np.float64)
-    flat: npt.NDArray[np.floating[Any]] = a.astype(kind, copy=False).ravel()
-    values: list[float] = flat.tolist()
-    if kind == np.float32:
-        strings = [f"{v:.6g}" for v in values]
-        for precision in (7, 8, 9):
-            back = np.array(strings, dtype=np.float64).astype(np.float32)
-            wrong = np.flatnonzero((back != flat) & np.isfinite(flat))
-            if not wrong.size:
-                break
-            for i in wrong.tolist():
-                strings[i] = f"{values[i]:.{precision}g}"
+    flat: npt.NDArray[np.floating[Any]] = np.ravel(a.astype(kind, copy=False))
+    if flat.dtype == np.float32:
+        strings = np.array([str(v) for v in flat], dtype=np.str_)  # NumPy's shortest repr
     else:
-        strings = [repr(v) for v in values]
-    whole = np.isfinite(flat) & (flat == np.round(flat)) & (np.abs(flat) < 2.0**53)
-    for i in np.flatnonzero(whole).tolist():
-        strings[i] = str(int(values[i]))
-    special = np.flatnonzero(~np.isfinite(flat)).tolist()
-    for i in special:
-        v = values[i]
-        if v != v:
-            strings[i] = "NaN" if json_style else "nan"
-        else:
-            text = "Infinity" if json_style else "inf"
-            strings[i] = text if v > 0 else "-" + text
-    return strings
+        strings = np.array([repr(v) for v in flat.tolist()], dtype=np.str_)
+    finite = np.isfinite(flat)
+    whole = finite & (np.abs(flat) < 2.0**53)
+    whole[whole] = flat[whole] == np.round(flat[whole])
+    if whole.any():
+        ints = np.where(whole, flat, 0).astype(np.int64).astype(np.str_)
+        strings = np.where(whole, ints, strings)
+    if not finite.all():
+        nan, inf = ("NaN", "Infinity") if json_style else ("nan", "inf")
+        special = np.where(np.isnan(flat), nan, np.where(flat > 0, inf, "-" + inf))
+        strings = np.where(finite, strings, special)
+    return strings.reshape(a.shape)
 
 
 def format_array(array: Array, fmt: str) -> str:
@@ -356,26 +348,22 @@ def format_array(array: Array, fmt: str) -> str:
     strings = _number_strings(a, fmt == "json")
     if fmt == "json":
         if a.ndim <= 1:
-            return "[" + ", ".join(strings) + "]\n"
-        width = max(len(s) for s in strings)
-        cells = np.array([s.rjust(width) for s in strings], dtype=object).reshape(a.shape)
+            return "[" + ", ".join(strings.tolist()) + "]\n"
+        width = int(np.char.str_len(strings).max())
+        cells = np.char.rjust(strings, width).astype(object)
         return _json_nested(cells, 1) + "\n"
     if a.ndim > 2:
         raise ArrayFormatError(
             f"text and CSV hold 1-D or 2-D arrays, but the result has shape {tuple(a.shape)}; "
             "use --output-format json or npy"
         )
-    rows = (
-        [strings]
-        if a.ndim == 1
-        else [strings[i : i + a.shape[1]] for i in range(0, a.size, a.shape[1])]
-    )
+    table = strings.reshape(1, -1) if a.ndim == 1 else strings
     if fmt == "csv":
-        return "".join(",".join(row) + "\n" for row in rows)
-    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]))]
-    return "".join(
-        "  ".join(s.rjust(w) for s, w in zip(row, widths, strict=True)) + "\n" for row in rows
-    )
+        return "".join(",".join(row) + "\n" for row in table.tolist())
+    widths = np.char.str_len(table).max(axis=0)
+    columns = [np.char.rjust(table[:, c], int(w)) for c, w in enumerate(widths.tolist())]
+    aligned = np.stack(columns, axis=1) if columns else table
+    return "".join("  ".join(row) + "\n" for row in aligned.tolist())
 
 
 def _json_nested(cells: npt.NDArray[np.object_], depth: int) -> str:
@@ -388,7 +376,9 @@ def _json_nested(cells: npt.NDArray[np.object_], depth: int) -> str:
 def write_array(array: Array, fmt: str, stream: IO[bytes], *, name: str = "output") -> None:
     """Write *array* to a binary *stream* in *fmt*."""
     if fmt == "npy":
-        np.save(stream, np.asarray(array), allow_pickle=False)
+        # Through .write() only: ndarray.tofile on a closed pipe raises a bare OSError
+        # instead of BrokenPipeError.
+        np.save(_WriteOnly(stream), np.asarray(array), allow_pickle=False)
     elif fmt == "npz":
         savez: Any = np.savez
         savez(stream, **{name: np.asarray(array)})
@@ -396,6 +386,16 @@ def write_array(array: Array, fmt: str, stream: IO[bytes], *, name: str = "outpu
         stream.write(format_array(array, fmt).encode("utf-8"))
     else:
         raise ArrayFormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+class _WriteOnly:
+    """A stream that exposes only ``write`` (NumPy then never calls ``tofile``)."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def write(self, data: bytes) -> int:
+        return self._stream.write(data)
 
 
 def write_outputs(items: Sequence[tuple[str, Callable[[IO[bytes]], None]]]) -> None:

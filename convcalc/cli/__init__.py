@@ -15,6 +15,7 @@ import click
 
 from convcalc import __version__
 from convcalc.cli.completion_cmd import completion
+from convcalc.cli.run_cmd import run
 from convcalc.cli.shape_cmd import shape
 from convcalc.errors import ConvcalcError
 
@@ -42,12 +43,14 @@ def cli() -> None:
     \b
     convcalc shape conv -i 224x224 -k 7 -s 2 -p same     output size and pad split
     convcalc shape invert -o 7 -k 3 -s 2 -p 1            inputs that give 7, output_padding
+    convcalc run conv --kernel sobel-x -p same img.txt   run a layer on an array
     convcalc completion bash                             shell completion script
     """
 
 
 cli.add_command(shape)
 cli.add_command(completion)
+cli.add_command(run)
 
 
 def main() -> None:
