@@ -93,12 +93,11 @@ def onehot_taps(k: list[int]) -> np.ndarray:
     return np.eye(c, dtype=np.float64).reshape([c, *k])
 
 
-def conv_model(
-    n: list[int], k: list[int], s: list[int], d: list[int], pb: list[int], o: list[int]
-) -> np.ndarray:
+def conv_model(n: list[int], k: list[int], s: list[int], d: list[int], pb: list[int],
+               o: list[int]) -> np.ndarray:
     """Zero-padded cross-correlation of ``ramp(n)`` with ``onehot_taps(k)``: shape (*o, C)."""
     nd = len(n)
-    lin_stride = [prod(n[a + 1 :]) for a in range(nd)]
+    lin_stride = [prod(n[a + 1:]) for a in range(nd)]
     total = np.zeros([*o, *k], dtype=np.int64)
     valid = np.ones([*o, *k], dtype=bool)
     for a in range(nd):
@@ -112,9 +111,8 @@ def conv_model(
     return np.where(valid, total + 1, 0).reshape([*o, prod(k)])
 
 
-def measure_conv_pads(
-    arr: np.ndarray, n: list[int], k: list[int], s: list[int], d: list[int]
-) -> Pads | None:
+def measure_conv_pads(arr: np.ndarray, n: list[int], k: list[int], s: list[int],
+                      d: list[int]) -> Pads | None:
     """Read the pads a conv used from its output (*o, C) on ramp input / one-hot tap channels.
 
     Any nonzero output value identifies the input element read by (output position, tap), which
@@ -136,17 +134,14 @@ def measure_conv_pads(
     pb = [int(v) for v in pbs[0]]
     if not (pbs == pbs[0]).all() or not np.array_equal(conv_model(n, k, s, d, pb, o), arr):
         STATS["pads_inconsistent"] += 1
-        print(
-            f"  ! conv output is not a zero-padded correlation: n={n} k={k} s={s} d={d}",
-            file=sys.stderr,
-        )
+        print(f"  ! conv output is not a zero-padded correlation: n={n} k={k} s={s} d={d}",
+              file=sys.stderr)
         return None
     return [[pb[a], (o[a] - 1) * s[a] + keff(k[a], d[a]) - n[a] - pb[a]] for a in range(len(n))]
 
 
-def measure_maxpool_pads(
-    hi: np.ndarray, lo: np.ndarray, n: list[int], k: list[int], s: list[int]
-) -> Pads | None:
+def measure_maxpool_pads(hi: np.ndarray, lo: np.ndarray, n: list[int], k: list[int],
+                         s: list[int]) -> Pads | None:
     """Pads used by a max pool, from max-pool(ramp) (``hi``) and -max-pool(-ramp) (``lo``).
 
     The max of a box of the C-order ramp sits at its max corner, the min at its min corner. A window
@@ -161,9 +156,8 @@ def measure_maxpool_pads(
     pb: list[int] = []
     for a in range(len(n)):
         start = grid[a] * s[a]
-        cand = np.concatenate(
-            [(start + k[a] - 1 - hc[a])[hc[a] < n[a] - 1], (start - lc[a])[lc[a] > 0]]
-        )
+        cand = np.concatenate([(start + k[a] - 1 - hc[a])[hc[a] < n[a] - 1],
+                               (start - lc[a])[lc[a] > 0]])
         if len(cand) == 0:
             STATS["pads_unmeasurable"] += 1
             return None
@@ -173,22 +167,16 @@ def measure_maxpool_pads(
         pb.append(int(cand[0]))
     for a in range(len(n)):
         start = grid[a] * s[a] - pb[a]
-        if not (
-            np.array_equal(hc[a], np.minimum(start + k[a] - 1, n[a] - 1))
-            and np.array_equal(lc[a], np.maximum(start, 0))
-        ):
+        if not (np.array_equal(hc[a], np.minimum(start + k[a] - 1, n[a] - 1))
+                and np.array_equal(lc[a], np.maximum(start, 0))):
             STATS["pads_inconsistent"] += 1
             print(f"  ! max pool does not match pads {pb}: n={n} k={k} s={s}", file=sys.stderr)
             return None
     return [[pb[a], (o[a] - 1) * s[a] + k[a] - n[a] - pb[a]] for a in range(len(n))]
 
 
-def probe_accepted(
-    accepts: Callable[[list[int]], bool],
-    expected: list[tuple[int, int]],
-    step: list[int],
-    floor: int,
-) -> list[list[int]]:
+def probe_accepted(accepts: Callable[[list[int]], bool], expected: list[tuple[int, int]],
+                   step: list[int], floor: int) -> list[list[int]]:
     """Sizes accepted per axis, probing one axis at a time (others held at an accepted value).
 
     Candidates cover ``expected`` widened by ``step + 2`` on each side; the scan keeps going past
@@ -205,7 +193,7 @@ def probe_accepted(
             start, stop = max(floor, lo - margin), max(floor, hi + margin)
 
             def ok(v: int, a: int = a) -> bool:
-                return accepts([*base[:a], v, *base[a + 1 :]])
+                return accepts([*base[:a], v, *base[a + 1:]])
 
             acc = {v for v in range(start, stop + 1) if ok(v)}
             v = stop + 1
@@ -270,11 +258,11 @@ def run_torch_pool(c: Case) -> Case:
     p = tuple(pp[0] for pp in pad)
     try:
         if c["pool"] == "max":
-            out = getattr(F, f"max_pool{nd}d")(
-                x, tuple(k), tuple(s), p, tuple(d), ceil_mode=c["ceil_mode"]
-            )
+            out = getattr(F, f"max_pool{nd}d")(x, tuple(k), tuple(s), p, tuple(d),
+                                                ceil_mode=c["ceil_mode"])
         else:
-            out = getattr(F, f"avg_pool{nd}d")(x, tuple(k), tuple(s), p, ceil_mode=c["ceil_mode"])
+            out = getattr(F, f"avg_pool{nd}d")(x, tuple(k), tuple(s), p,
+                                                ceil_mode=c["ceil_mode"])
     except Exception as e:
         return {"error": err_text(e)}
     return {"output": list(out.shape[2:])}
@@ -288,28 +276,15 @@ def run_torch_deconv(c: Case) -> Case:
     w = torch.ones(1, 1, *k, dtype=torch.float64)
     res: Case = {}
     try:
-        out = getattr(F, f"conv_transpose{nd}d")(
-            x,
-            w,
-            stride=tuple(s),
-            padding=p,
-            output_padding=tuple(c["output_padding"]),
-            dilation=tuple(d),
-        )
+        out = getattr(F, f"conv_transpose{nd}d")(x, w, stride=tuple(s), padding=p,
+                                                 output_padding=tuple(c["output_padding"]),
+                                                 dilation=tuple(d))
         res["output"] = list(out.shape[2:])
     except Exception as e:
         res["error"] = err_text(e)
     cls = getattr(torch.nn, f"ConvTranspose{nd}d")
-    mod = cls(
-        1,
-        1,
-        tuple(k),
-        stride=tuple(s),
-        padding=p,
-        dilation=tuple(d),
-        bias=False,
-        dtype=torch.float64,
-    )
+    mod = cls(1, 1, tuple(k), stride=tuple(s), padding=p, dilation=tuple(d), bias=False,
+              dtype=torch.float64)
 
     def accepts(size: list[int]) -> bool:
         try:
@@ -347,9 +322,8 @@ def tf_pad_arg(pad: str | Pads) -> str | list[list[int]]:
     return [[0, 0], *pad, [0, 0]]
 
 
-def tf_conv_call(
-    fn: str, x: tf.Tensor, f: tf.Tensor, s: list[int], d: list[int], pad: str | list[list[int]]
-) -> tf.Tensor:
+def tf_conv_call(fn: str, x: tf.Tensor, f: tf.Tensor, s: list[int], d: list[int],
+                 pad: str | list[list[int]]) -> tf.Tensor:
     if fn == "tf.nn.conv1d":
         return tf.nn.conv1d(x, f, stride=s[0], padding=pad, dilations=d[0])
     if fn == "tf.nn.conv2d":
@@ -362,21 +336,14 @@ def tf_conv_call(
 
 
 def run_tf_conv(c: Case) -> Case:
-    n, k, s, d, pad, fn = (
-        c["input"],
-        c["kernel"],
-        c["stride"],
-        c["dilation"],
-        c["padding"],
-        c["fn"],
-    )
+    n, k, s, d, pad, fn = (c["input"], c["kernel"], c["stride"], c["dilation"], c["padding"],
+                           c["fn"])
     nd = len(n)
 
     def trial(dt: tf.DType) -> Any:
         one = [1] * nd
-        return tf_conv_call(
-            fn, tf.ones([1, *one, 1], dt), tf.ones([*one, 1, 1], dt), one, one, "VALID"
-        )
+        return tf_conv_call(fn, tf.ones([1, *one, 1], dt), tf.ones([*one, 1, 1], dt), one, one,
+                            "VALID")
 
     dt = tf_dtype(fn, trial)
     x = tf.constant(ramp(n).reshape([1, *n, 1]), dtype=dt)
@@ -394,29 +361,16 @@ def run_tf_conv(c: Case) -> Case:
     return res
 
 
-def tf_pool_call(
-    fn: str,
-    x: tf.Tensor,
-    k: list[int],
-    s: list[int],
-    d: list[int],
-    pad: str | list[list[int]],
-    pool: str,
-) -> tf.Tensor:
+def tf_pool_call(fn: str, x: tf.Tensor, k: list[int], s: list[int], d: list[int],
+                 pad: str | list[list[int]], pool: str) -> tf.Tensor:
     if fn == "tf.nn.pool":
         return tf.nn.pool(x, k, pool.upper(), strides=s, padding=pad, dilations=d)
     return getattr(tf.nn, fn.rsplit(".", 1)[1])(x, ksize=k, strides=s, padding=pad)
 
 
 def run_tf_pool(c: Case) -> Case:
-    n, k, s, d, pad, fn = (
-        c["input"],
-        c["kernel"],
-        c["stride"],
-        c["dilation"],
-        c["padding"],
-        c["fn"],
-    )
+    n, k, s, d, pad, fn = (c["input"], c["kernel"], c["stride"], c["dilation"], c["padding"],
+                           c["fn"])
     nd = len(n)
 
     def trial(dt: tf.DType) -> Any:
@@ -440,26 +394,13 @@ def run_tf_pool(c: Case) -> Case:
 
 
 def run_tf_deconv(c: Case) -> Case:
-    n, k, s, d, pad, fn = (
-        c["input"],
-        c["kernel"],
-        c["stride"],
-        c["dilation"],
-        c["padding"],
-        c["fn"],
-    )
+    n, k, s, d, pad, fn = (c["input"], c["kernel"], c["stride"], c["dilation"], c["padding"],
+                           c["fn"])
     nd = len(n)
     func = getattr(tf.nn, fn.rsplit(".", 1)[1])
 
-    def call(
-        dt: tf.DType,
-        xs: list[int],
-        ks: list[int],
-        size: list[int],
-        ss: list[int],
-        ds: list[int],
-        p: str | list[list[int]],
-    ) -> Any:
+    def call(dt: tf.DType, xs: list[int], ks: list[int], size: list[int], ss: list[int],
+             ds: list[int], p: str | list[list[int]]) -> Any:
         x = tf.ones([1, *xs, 1], dt)
         f = tf.ones([*ks, 1, 1], dt)
         return func(x, f, output_shape=[1, *size, 1], strides=ss, padding=p, dilations=ds)
@@ -508,27 +449,10 @@ RUNNERS: dict[tuple[str, str], Callable[[Case], Case]] = {
 # --------------------------------------------------------------------------- case specs
 
 
-def spec(
-    op: str,
-    framework: str,
-    fn: str,
-    n: list[int],
-    k: list[int],
-    s: list[int],
-    d: list[int],
-    padding: str | Pads,
-    **extra: Any,
-) -> Case:
-    c: Case = {
-        "op": op,
-        "framework": framework,
-        "fn": fn,
-        "input": list(n),
-        "kernel": list(k),
-        "stride": list(s),
-        "dilation": list(d),
-        "padding": padding,
-    }
+def spec(op: str, framework: str, fn: str, n: list[int], k: list[int], s: list[int],
+         d: list[int], padding: str | Pads, **extra: Any) -> Case:
+    c: Case = {"op": op, "framework": framework, "fn": fn, "input": list(n), "kernel": list(k),
+               "stride": list(s), "dilation": list(d), "padding": padding}
     c.update(extra)
     return c
 
@@ -577,60 +501,26 @@ def torch_conv_specs(r: Sampler) -> Iterator[Case]:
             yield spec("conv", "torch", fn(nd), n, k, r.axes(nd, 1, 4), d, sym(r.axes(nd, 0, 3)))
     for nd, count, nmax in [(2, 50, 20), (3, 35, 9)]:
         for _ in range(count):
-            yield spec(
-                "conv",
-                "torch",
-                fn(nd),
-                r.axes(nd, 1, nmax),
-                r.axes(nd, 1, 6),
-                [1] * nd,
-                r.axes(nd, 1, 3),
-                "same",
-            )
+            yield spec("conv", "torch", fn(nd), r.axes(nd, 1, nmax), r.axes(nd, 1, 6), [1] * nd,
+                       r.axes(nd, 1, 3), "same")
     for nd, count, nmax in [(1, 40, 20), (2, 25, 20), (3, 15, 9)]:
         for _ in range(count):
-            yield spec(
-                "conv",
-                "torch",
-                fn(nd),
-                r.axes(nd, 1, nmax),
-                r.axes(nd, 1, 6),
-                r.axes(nd, 1, 4),
-                r.axes(nd, 1, 3),
-                "valid",
-            )
+            yield spec("conv", "torch", fn(nd), r.axes(nd, 1, nmax), r.axes(nd, 1, 6),
+                       r.axes(nd, 1, 4), r.axes(nd, 1, 3), "valid")
     for nd in (1, 2, 3):  # strided 'same' is rejected
         for _ in range(2):
-            yield spec(
-                "conv",
-                "torch",
-                fn(nd),
-                r.axes(nd, 4, 9),
-                r.axes(nd, 1, 4),
-                r.axes(nd, 2, 3),
-                [1] * nd,
-                "same",
-            )
+            yield spec("conv", "torch", fn(nd), r.axes(nd, 4, 9), r.axes(nd, 1, 4),
+                       r.axes(nd, 2, 3), [1] * nd, "same")
 
 
 def tf_conv_specs(r: Sampler) -> Iterator[Case]:
     c1, c2, c3, cv = "tf.nn.conv1d", "tf.nn.conv2d", "tf.nn.conv3d", "tf.nn.convolution"
     # worked examples (§2.2, §2.8 #1-#6, §9.1, §9.3, §9.7)
-    for n, k, s, d, p in [
-        (13, 6, 5, 1, "valid"),
-        (13, 6, 5, 1, "same"),
-        (12, 3, 3, 1, "same"),
-        (12, 3, 3, 1, "valid"),
-        (224, 7, 2, 1, "same"),
-        (225, 7, 2, 1, "same"),
-        (6, 3, 2, 1, "same"),
-        (10, 4, 1, 1, "same"),
-        (7, 3, 1, 2, "same"),
-        (3, 4, 1, 1, "valid"),
-        (3, 7, 3, 1, "valid"),
-        (3, 5, 1, 1, "valid"),
-        (9, 2, 5, 1, "same"),
-    ]:
+    for n, k, s, d, p in [(13, 6, 5, 1, "valid"), (13, 6, 5, 1, "same"), (12, 3, 3, 1, "same"),
+                          (12, 3, 3, 1, "valid"), (224, 7, 2, 1, "same"), (225, 7, 2, 1, "same"),
+                          (6, 3, 2, 1, "same"), (10, 4, 1, 1, "same"), (7, 3, 1, 2, "same"),
+                          (3, 4, 1, 1, "valid"), (3, 7, 3, 1, "valid"), (3, 5, 1, 1, "valid"),
+                          (9, 2, 5, 1, "same")]:
         yield spec("conv", "tf", c1, [n], [k], [s], [d], p)
     for n in (224, 225):
         yield spec("conv", "tf", c2, [n, n], [7, 7], [2, 2], [1, 1], "same")
@@ -643,16 +533,8 @@ def tf_conv_specs(r: Sampler) -> Iterator[Case]:
         return str(r.choice(["valid", "same"]))
 
     for _ in range(180):
-        yield spec(
-            "conv",
-            "tf",
-            c1,
-            r.axes(1, 1, 20),
-            r.axes(1, 1, 6),
-            r.axes(1, 1, 4),
-            r.axes(1, 1, 3),
-            pad(),
-        )
+        yield spec("conv", "tf", c1, r.axes(1, 1, 20), r.axes(1, 1, 6), r.axes(1, 1, 4),
+                   r.axes(1, 1, 3), pad())
     for nd, count, nmax in [(1, 60, 20), (2, 80, 20), (3, 40, 9)]:
         for _ in range(count):
             s, d = r.axes(nd, 1, 4), r.axes(nd, 1, 3)
@@ -660,28 +542,12 @@ def tf_conv_specs(r: Sampler) -> Iterator[Case]:
                 s, d = (s, [1] * nd) if r.chance(0.5) else ([1] * nd, d)
             yield spec("conv", "tf", cv, r.axes(nd, 1, nmax), r.axes(nd, 1, 6), s, d, pad())
     for _ in range(120):
-        yield spec(
-            "conv",
-            "tf",
-            c2,
-            r.axes(2, 1, 20),
-            r.axes(2, 1, 6),
-            r.axes(2, 1, 4),
-            r.axes(2, 1, 3),
-            pad(),
-        )
+        yield spec("conv", "tf", c2, r.axes(2, 1, 20), r.axes(2, 1, 6), r.axes(2, 1, 4),
+                   r.axes(2, 1, 3), pad())
     for _ in range(100):  # explicit (possibly asymmetric) pads
         pads = [[r.rng.randint(0, 3), r.rng.randint(0, 3)] for _ in range(2)]
-        yield spec(
-            "conv",
-            "tf",
-            c2,
-            r.axes(2, 1, 20),
-            r.axes(2, 1, 6),
-            r.axes(2, 1, 4),
-            r.axes(2, 1, 3),
-            pads,
-        )
+        yield spec("conv", "tf", c2, r.axes(2, 1, 20), r.axes(2, 1, 6), r.axes(2, 1, 4),
+                   r.axes(2, 1, 3), pads)
     for _ in range(100):
         d = r.axes(3, 1, 2) if r.chance(0.08) else [1, 1, 1]
         yield spec("conv", "tf", c3, r.axes(3, 1, 9), r.axes(3, 1, 5), r.axes(3, 1, 4), d, pad())
@@ -698,26 +564,11 @@ def torch_pool_specs(r: Sampler) -> Iterator[Case]:
     # worked examples (§2.8 #7, #8; §9.12; §2.1 doc counter-example)
     for n, k, s, p in [(5, 2, 2, 1), (10, 1, 2, 0), (4, 2, 3, 1), (2, 2, 3, 1)]:
         for kind in ("max", "avg"):
-            yield spec(
-                "pool",
-                "torch",
-                fn(kind, 1),
-                [n],
-                [k],
-                [s],
-                [1],
-                sym([p]),
-                ceil_mode=True,
-                pool=kind,
-            )
-    for kind, nd, count, nmax, kmax in [
-        ("max", 1, 200, 20, 6),
-        ("avg", 1, 150, 20, 6),
-        ("max", 2, 110, 20, 6),
-        ("avg", 2, 90, 20, 6),
-        ("max", 3, 60, 9, 4),
-        ("avg", 3, 50, 9, 4),
-    ]:
+            yield spec("pool", "torch", fn(kind, 1), [n], [k], [s], [1], sym([p]),
+                       ceil_mode=True, pool=kind)
+    for kind, nd, count, nmax, kmax in [("max", 1, 200, 20, 6), ("avg", 1, 150, 20, 6),
+                                        ("max", 2, 110, 20, 6), ("avg", 2, 90, 20, 6),
+                                        ("max", 3, 60, 9, 4), ("avg", 3, 50, 9, 4)]:
         for _ in range(count):
             k = r.axes(nd, 1, kmax)
             s = list(k) if r.chance(0.25) else r.axes(nd, 1, 4)
@@ -726,18 +577,8 @@ def torch_pool_specs(r: Sampler) -> Iterator[Case]:
             else:
                 p = [r.rng.randint(0, kk // 2) for kk in k]
             d = r.axes(nd, 1, 3) if kind == "max" and r.chance(0.5) else [1] * nd
-            yield spec(
-                "pool",
-                "torch",
-                fn(kind, nd),
-                r.axes(nd, 1, nmax),
-                k,
-                s,
-                d,
-                sym(p),
-                ceil_mode=r.chance(0.5),
-                pool=kind,
-            )
+            yield spec("pool", "torch", fn(kind, nd), r.axes(nd, 1, nmax), k, s, d, sym(p),
+                       ceil_mode=r.chance(0.5), pool=kind)
 
 
 def tf_pool_specs(r: Sampler) -> Iterator[Case]:
@@ -746,78 +587,32 @@ def tf_pool_specs(r: Sampler) -> Iterator[Case]:
         for p in ("valid", "same"):
             yield spec("pool", "tf", f"tf.nn.{kind}_pool1d", [13], [6], [5], [1], p, pool=kind)
         for nd in (2, 3):
-            yield spec(
-                "pool",
-                "tf",
-                f"tf.nn.{kind}_pool{nd}d",
-                [9] * nd,
-                [2] * nd,
-                [5] * nd,
-                [1] * nd,
-                "same",
-                pool=kind,
-            )
+            yield spec("pool", "tf", f"tf.nn.{kind}_pool{nd}d", [9] * nd, [2] * nd, [5] * nd,
+                       [1] * nd, "same", pool=kind)
     for kind in ("max", "avg"):
         for nd, count, nmax in [(1, 110, 20), (2, 70, 20), (3, 40, 9)]:
             for _ in range(count):
-                yield spec(
-                    "pool",
-                    "tf",
-                    f"tf.nn.{kind}_pool{nd}d",
-                    r.axes(nd, 1, nmax),
-                    r.axes(nd, 1, 5),
-                    r.axes(nd, 1, 4),
-                    [1] * nd,
-                    r.choice(["valid", "same"]),
-                    pool=kind,
-                )
+                yield spec("pool", "tf", f"tf.nn.{kind}_pool{nd}d", r.axes(nd, 1, nmax),
+                           r.axes(nd, 1, 5), r.axes(nd, 1, 4), [1] * nd,
+                           r.choice(["valid", "same"]), pool=kind)
     for nd, count in [(1, 20), (2, 40)]:  # explicit pads: only max_pool1d / max_pool2d
         for _ in range(count):
             pads = [[r.rng.randint(0, 3), r.rng.randint(0, 3)] for _ in range(nd)]
-            yield spec(
-                "pool",
-                "tf",
-                f"tf.nn.max_pool{nd}d",
-                r.axes(nd, 1, 20),
-                r.axes(nd, 1, 5),
-                r.axes(nd, 1, 4),
-                [1] * nd,
-                pads,
-                pool="max",
-            )
-    yield spec(
-        "pool", "tf", "tf.nn.avg_pool2d", [8, 8], [3, 3], [1, 1], [1, 1], sym([1, 1]), pool="avg"
-    )
-    yield spec(
-        "pool",
-        "tf",
-        "tf.nn.max_pool3d",
-        [5, 5, 5],
-        [3, 3, 3],
-        [1, 1, 1],
-        [1, 1, 1],
-        sym([1, 1, 1]),
-        pool="max",
-    )
+            yield spec("pool", "tf", f"tf.nn.max_pool{nd}d", r.axes(nd, 1, 20), r.axes(nd, 1, 5),
+                       r.axes(nd, 1, 4), [1] * nd, pads, pool="max")
+    yield spec("pool", "tf", "tf.nn.avg_pool2d", [8, 8], [3, 3], [1, 1], [1, 1], sym([1, 1]),
+               pool="avg")
+    yield spec("pool", "tf", "tf.nn.max_pool3d", [5, 5, 5], [3, 3, 3], [1, 1, 1], [1, 1, 1],
+               sym([1, 1, 1]), pool="max")
     # tf.nn.pool with dilation: VALID works, SAME (and stride>1) is rejected
     for _ in range(12):
         nd = r.choice([1, 2])
         kind = r.choice(["max", "avg"])
-        yield spec(
-            "pool",
-            "tf",
-            "tf.nn.pool",
-            r.axes(nd, 3, 20),
-            r.axes(nd, 1, 4),
-            [1] * nd,
-            r.axes(nd, 2, 3),
-            "valid",
-            pool=kind,
-        )
+        yield spec("pool", "tf", "tf.nn.pool", r.axes(nd, 3, 20), r.axes(nd, 1, 4), [1] * nd,
+                   r.axes(nd, 2, 3), "valid", pool=kind)
     for nd, s, p in [(1, 1, "same"), (2, 1, "same"), (1, 2, "valid")]:
-        yield spec(
-            "pool", "tf", "tf.nn.pool", [10] * nd, [3] * nd, [s] * nd, [2] * nd, p, pool="max"
-        )
+        yield spec("pool", "tf", "tf.nn.pool", [10] * nd, [3] * nd, [s] * nd, [2] * nd, p,
+                   pool="max")
 
 
 def torch_deconv_specs(r: Sampler) -> Iterator[Case]:
@@ -826,17 +621,8 @@ def torch_deconv_specs(r: Sampler) -> Iterator[Case]:
 
     # worked example §2.8 #9, and §2.3 (s=1, d=2, op=1)
     for op in (0, 1):
-        yield spec(
-            "deconv",
-            "torch",
-            fn(2),
-            [6, 6],
-            [3, 3],
-            [2, 2],
-            [1, 1],
-            sym([1, 1]),
-            output_padding=[op, op],
-        )
+        yield spec("deconv", "torch", fn(2), [6, 6], [3, 3], [2, 2], [1, 1], sym([1, 1]),
+                   output_padding=[op, op])
     yield spec("deconv", "torch", fn(1), [5], [3], [1], [2], sym([0]), output_padding=[1])
     for nd, count, nmax in [(1, 230, 10), (2, 140, 10), (3, 70, 6)]:
         for _ in range(count):
@@ -845,17 +631,8 @@ def torch_deconv_specs(r: Sampler) -> Iterator[Case]:
                 op = [max(a, b) + r.rng.randint(0, 1) for a, b in zip(s, d, strict=True)]
             else:
                 op = [r.rng.randint(0, max(a, b) - 1) for a, b in zip(s, d, strict=True)]
-            yield spec(
-                "deconv",
-                "torch",
-                fn(nd),
-                r.axes(nd, 1, nmax),
-                k,
-                s,
-                d,
-                sym(r.axes(nd, 0, 3)),
-                output_padding=op,
-            )
+            yield spec("deconv", "torch", fn(nd), r.axes(nd, 1, nmax), k, s, d,
+                       sym(r.axes(nd, 0, 3)), output_padding=op)
 
 
 def tf_deconv_specs(r: Sampler) -> Iterator[Case]:
@@ -868,53 +645,18 @@ def tf_deconv_specs(r: Sampler) -> Iterator[Case]:
         yield spec("deconv", "tf", fn(1), [13], [6], [5], [1], p, output_padding=None)
     for nd, count, nmax in [(1, 160, 10), (2, 100, 10), (3, 50, 5)]:
         for _ in range(count):
-            yield spec(
-                "deconv",
-                "tf",
-                fn(nd),
-                r.axes(nd, 1, nmax),
-                r.axes(nd, 1, 6),
-                r.axes(nd, 1, 5),
-                [1] * nd,
-                r.choice(["same", "valid"]),
-                output_padding=None,
-            )
+            yield spec("deconv", "tf", fn(nd), r.axes(nd, 1, nmax), r.axes(nd, 1, 6),
+                       r.axes(nd, 1, 5), [1] * nd, r.choice(["same", "valid"]),
+                       output_padding=None)
     for _ in range(30):  # conv2d_transpose also takes explicit pads
         pads = [[r.rng.randint(0, 2), r.rng.randint(0, 2)] for _ in range(2)]
-        yield spec(
-            "deconv",
-            "tf",
-            fn(2),
-            r.axes(2, 1, 10),
-            r.axes(2, 1, 6),
-            r.axes(2, 1, 4),
-            [1, 1],
-            pads,
-            output_padding=None,
-        )
+        yield spec("deconv", "tf", fn(2), r.axes(2, 1, 10), r.axes(2, 1, 6), r.axes(2, 1, 4),
+                   [1, 1], pads, output_padding=None)
     for nd in (1, 2, 3):  # dilation > 1 is rejected on CPU
-        yield spec(
-            "deconv",
-            "tf",
-            fn(nd),
-            [4] * nd,
-            [3] * nd,
-            [1] * nd,
-            [2] * nd,
-            "same",
-            output_padding=None,
-        )
-        yield spec(
-            "deconv",
-            "tf",
-            fn(nd),
-            [4] * nd,
-            [2] * nd,
-            [1] * nd,
-            [2] * nd,
-            "valid",
-            output_padding=None,
-        )
+        yield spec("deconv", "tf", fn(nd), [4] * nd, [3] * nd, [1] * nd, [2] * nd, "same",
+                   output_padding=None)
+        yield spec("deconv", "tf", fn(nd), [4] * nd, [2] * nd, [1] * nd, [2] * nd, "valid",
+                   output_padding=None)
 
 
 # --------------------------------------------------------------------------- main
@@ -922,14 +664,8 @@ def tf_deconv_specs(r: Sampler) -> Iterator[Case]:
 
 def all_specs() -> Iterator[Case]:
     r = Sampler(SEED)
-    for gen in (
-        torch_conv_specs,
-        tf_conv_specs,
-        torch_pool_specs,
-        tf_pool_specs,
-        torch_deconv_specs,
-        tf_deconv_specs,
-    ):
+    for gen in (torch_conv_specs, tf_conv_specs, torch_pool_specs, tf_pool_specs,
+                torch_deconv_specs, tf_deconv_specs):
         yield from gen(r)
 
 
@@ -950,12 +686,8 @@ def write(cases: list[Case], out: Path) -> None:
     meta = {
         "generator": "tools/gen_shape_fixtures.py",
         "seed": SEED,
-        "versions": {
-            "python": platform.python_version(),
-            "numpy": np.__version__,
-            "torch": torch.__version__,
-            "tensorflow": tf.__version__,
-        },
+        "versions": {"python": platform.python_version(), "numpy": np.__version__,
+                     "torch": torch.__version__, "tensorflow": tf.__version__},
         "platform": f"{platform.system()}-{platform.machine()} CPU",
         "env": {"TF_ENABLE_ONEDNN_OPTS": "0"},
         "tf_dtypes": dict(sorted(TF_DTYPES.items())),
@@ -970,13 +702,8 @@ def write(cases: list[Case], out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     sep = (",", ":")
     lines = [json.dumps(c, separators=sep) for c in cases]
-    text = (
-        '{"meta":'
-        + json.dumps(meta, separators=sep)
-        + ',"cases":[\n'
-        + ",\n".join(lines)
-        + "\n]}\n"
-    )
+    text = ('{"meta":' + json.dumps(meta, separators=sep) + ',"cases":[\n'
+            + ",\n".join(lines) + "\n]}\n")
     out.write_text(text, encoding="utf-8")
 
 
@@ -992,10 +719,8 @@ def main() -> None:
     counts = Counter((c["op"], c["framework"]) for c in cases)
     for (op, fw), num in sorted(counts.items()):
         print(f"{op:7s} {fw:6s} {num}")
-    print(
-        f"{len(cases)} cases -> {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) in "
-        f"{time.perf_counter() - t0:.0f}s; stats: {dict(STATS)}"
-    )
+    print(f"{len(cases)} cases -> {args.out} ({args.out.stat().st_size / 1024:.0f} KiB) in "
+          f"{time.perf_counter() - t0:.0f}s; stats: {dict(STATS)}")
 
 
 if __name__ == "__main__":
