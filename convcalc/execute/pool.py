@@ -8,7 +8,8 @@ padding is skipped for the output cells where it does, which is exactly max pool
 
 Max pooling can return PyTorch's argmax indices: per ``(N, C)`` plane, the flat C-order
 index into the input's spatial axes of the first maximum in window order (the last NaN if
-the window holds NaN), as ``max_unpool`` consumes them.
+the window holds NaN), as ``max_unpool`` consumes them; ``-1`` (value ``−inf``) for a window
+that holds no input cell at all, which PyTorch never produces.
 """
 
 from __future__ import annotations
@@ -254,7 +255,8 @@ def _reduce_axis(
             cells = (np.arange(j0, j1) * a.stride + (offset + origin)) * flat_stride
             cand = cells.reshape((-1,) + (1,) * (cur.ndim - axis - 1))
             if cur_idx is not None:
-                cand = cur_idx[src_key] + cand
+                inner = cur_idx[src_key]
+                cand = np.where(inner < 0, -1, inner + cand)  # no real cell: stays -1
             np.copyto(dst, src, where=take)
             np.copyto(dst_idx, np.broadcast_to(cand, dst_idx.shape), where=take)
     return res, res_idx
