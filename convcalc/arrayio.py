@@ -120,8 +120,12 @@ def parse_array(
         raise ArrayFormatError(f"the {what} is empty")
     fmt = fmt or sniff(data)
     if fmt == "npy":
+        if not data.startswith(NPY_MAGIC):
+            raise ArrayFormatError(f"the {what} is not a valid .npy file (no .npy header)")
         return _load_npy(io.BytesIO(data), what), fmt
     if fmt == "npz":
+        if not data.startswith(ZIP_MAGIC):
+            raise ArrayFormatError(f"the {what} is not a valid .npz file (no zip header)")
         return _load_npz(io.BytesIO(data), name, what), fmt
     try:
         text = data.decode("utf-8-sig")
