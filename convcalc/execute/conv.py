@@ -162,6 +162,16 @@ def _window_view(slab: npt.NDArray[Any], plan: WindowPlan, rows: int) -> npt.NDA
     return as_strided(slab, shape=shape, strides=strides, writeable=False)
 
 
+def _slab_size(x: FloatArray, plan: WindowPlan, chunks: list[_base.Chunk]) -> int:
+    """Elements of the largest padded slab any chunk needs."""
+    rest = prod(a.padded for a in plan.axes[1:])
+    largest = 0
+    for n0, n1, r0, r1 in chunks:
+        lo, hi = _slab_rows(plan, r0, r1)
+        largest = max(largest, (n1 - n0) * int(x.shape[1]) * (hi - lo) * rest)
+    return largest
+
+
 def _slab_rows(plan: WindowPlan, r0: int, r1: int) -> tuple[int, int]:
     """Padded cells of the first axis that output rows ``r0:r1`` read."""
     first = plan.axes[0]
@@ -188,10 +198,11 @@ def _im2col_gemm(
     chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
     buffer = np.empty(largest, dtype=out.dtype)
+    workspace = np.empty(_slab_size(x, plan, chunks), dtype=out.dtype)
     target = out.reshape(n, groups, filters // groups, rows * rest)
     b = None if bias is None else bias.reshape(groups, -1, 1)
     for n0, n1, r0, r1 in chunks:
-        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1))
+        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), workspace)
         view = _window_view(slab, plan, r1 - r0)
         col = buffer[: view.size].reshape(view.shape)
         np.copyto(col, view)

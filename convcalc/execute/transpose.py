@@ -10,7 +10,9 @@ strided slice-add per kernel tap (never ``np.add.at``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -20,6 +22,7 @@ from convcalc.execute import _base
 from convcalc.execute._base import (
     FloatArray,
     as_compute,
+    ceil_div,
     plain_ints,
     plan_chunks,
     prod,
@@ -27,9 +30,13 @@ from convcalc.execute._base import (
 )
 from convcalc.execute.conv import check_groups, prepare_bias
 from convcalc.execute.layout import Layout, get_layout
-from convcalc.shape import DeconvPlan, PaddingArg, deconv_plan
+from convcalc.shape import DeconvAxis, DeconvPlan, PaddingArg, deconv_plan
 
-__all__ = ["conv_transpose"]
+__all__ = ["PHASE_MAX_GROWTH", "conv_transpose"]
+
+PHASE_MAX_GROWTH = 1.5
+"""The phase-wise col2im pads the input's inner axes so every kernel tap is one flat shift;
+it is used when that padding grows the GEMM by at most this factor."""
 
 
 def conv_transpose(
@@ -86,11 +93,103 @@ def conv_transpose(
     b = prepare_bias(bias, filters, xa.dtype)
     out = np.zeros((xf.shape[0], filters, *plan.output), dtype=xa.dtype)
     if out.size and xf.size:
-        cap = _base.CHUNK_BUDGET if budget is None else budget
-        _gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, max(cap, 1))
+        cap = max(_base.CHUNK_BUDGET if budget is None else budget, 1)
+        phases = [_AxisPhases.of(a) for a in plan.axes]
+        inner = prod(p.extent for p in phases[1:]) / max(prod(xf.shape[3:]), 1)
+        image_bytes = filters * prod(wa.shape[2:]) * xf.shape[2] * out.itemsize
+        if inner <= PHASE_MAX_GROWTH and image_bytes * inner <= cap:
+            _phase_col2im(xf, wa, phases, groups, out, cap)
+        else:
+            _gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, cap)
     if b is not None:
         out += b.reshape((1, filters) + (1,) * rank)
     return lay.from_first(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _AxisPhases:
+    """One axis of a transposed convolution seen per output phase ``y mod s``.
+
+    Tap ``t`` sends input ``i`` to output ``y = i·s + t·d − pad_low``, i.e. to phase
+    ``p_t = (t·d − pad_low) mod s`` at cell ``m = i + q_t`` of that phase's sub-grid. In a
+    buffer indexed ``m + origin`` (``origin = −min q``) every tap is a whole-cell shift.
+    """
+
+    phase: tuple[int, ...]  # p_t per tap
+    shift: tuple[int, ...]  # q_t per tap
+    sizes: tuple[int, ...]  # output cells of each phase: ceil((output − p) / s)
+    origin: int
+    extent: int  # buffer length: holds every shifted input cell and every output cell
+
+    @classmethod
+    def of(cls, a: DeconvAxis) -> _AxisPhases:
+        offsets = [t * a.dilation - a.pad_low for t in range(a.kernel)]
+        phase = tuple(o % a.stride for o in offsets)
+        shift = tuple((o - p) // a.stride for o, p in zip(offsets, phase, strict=True))
+        sizes = tuple(max(0, ceil_div(a.output - p, a.stride)) for p in range(a.stride))
+        origin = -min(shift)
+        extent = max(a.input + max(shift) + origin, origin + max(sizes))
+        return cls(phase, shift, sizes, origin, extent)
+
+
+def _phase_col2im(
+    x: FloatArray,
+    w: FloatArray,
+    phases: list[_AxisPhases],
+    groups: int,
+    out: FloatArray,
+    budget: int,
+) -> None:
+    """Whole images per chunk: one GEMM on the input padded to the buffer pitch, then per
+    output phase one long contiguous slice-add per tap and one strided copy into *out*."""
+    n, channels = x.shape[:2]
+    per_in, filters = channels // groups, out.shape[1]
+    kernel, spatial = w.shape[2:], x.shape[2:]
+    taps = prod(kernel)
+    weights = np.ascontiguousarray(w.reshape(groups, per_in, -1).transpose(0, 2, 1))
+    extents = [p.extent for p in phases]
+    padded = (spatial[0], *extents[1:])  # inner axes padded to the buffer pitch
+    cells = prod(padded)
+    pitch = [prod(extents[a + 1 :]) for a in range(len(extents))]
+    per_chunk = max(1, min(_base.BLOCK_BYTES, budget) // (filters * taps * cells * out.itemsize))
+    per_chunk = min(per_chunk, n)
+    staged = np.zeros((groups, per_in, per_chunk, *padded), dtype=out.dtype)
+    buffer = np.empty((filters, per_chunk, prod(extents)), dtype=out.dtype)
+    real = tuple(slice(0, m) for m in spatial)
+    spans = [range(len(p.sizes)) for p in phases]
+    for n0 in range(0, n, per_chunk):
+        count = min(per_chunk, n - n0)
+        stage = staged[:, :, :count]
+        source = x[n0 : n0 + count].reshape(count, groups, per_in, *spatial)
+        stage[(slice(None), slice(None), slice(None), *real)] = np.moveaxis(source, 0, 2)
+        cols = np.matmul(weights, stage.reshape(groups, per_in, count * cells))
+        cols = cols.reshape(filters, taps, count, cells)  # (G·O/G, k…, images, cells)
+        buf = buffer[:, :count]
+        for phase in itertools.product(*spans):
+            sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
+            members = [
+                (index, tap)
+                for index, tap in enumerate(np.ndindex(*kernel))
+                if all(p.phase[t] == q for p, t, q in zip(phases, tap, phase, strict=True))
+            ]
+            if not members or min(sizes) == 0:
+                continue
+            buf.fill(0)
+            for index, tap in members:
+                delta = sum(
+                    (p.shift[t] + p.origin) * step
+                    for p, t, step in zip(phases, tap, pitch, strict=True)
+                )
+                length = min(cells, buf.shape[2] - delta)
+                buf[:, :, delta : delta + length] += cols[:, index, :, :length]
+            grid = buf.reshape(filters, count, *extents)
+            crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
+            where = tuple(
+                slice(q, q + (m - 1) * a_stride + 1, a_stride)
+                for q, m, a_stride in zip(phase, sizes, (len(p.sizes) for p in phases), strict=True)
+            )
+            target = out[(slice(n0, n0 + count), slice(None), *where)]
+            target[...] = np.moveaxis(grid[(slice(None), slice(None), *crop)], 0, 1)
 
 
 def _gemm_col2im(
