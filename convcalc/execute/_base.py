@@ -10,7 +10,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -28,8 +28,11 @@ __all__ = [
     "plain_ints",
     "plan_chunks",
     "run_chunks",
+    "split",
     "tap_span",
 ]
+
+T = TypeVar("T")
 
 FloatArray: TypeAlias = npt.NDArray[np.floating[Any]]
 IndexArray: TypeAlias = npt.NDArray[np.int64]
@@ -39,7 +42,7 @@ CHUNK_BUDGET = 64 * 2**20
 padded input slabs). A layer whose full column matrix would need gigabytes runs in pieces of
 at most this size (one output row of one image is the smallest piece)."""
 
-BLOCK_BYTES = 8 * 2**20
+BLOCK_BYTES = 4 * 2**20
 """Preferred size of one chunk's column matrix: large enough for BLAS to run at full speed,
 small enough to stay in cache. Never above :data:`CHUNK_BUDGET`."""
 
@@ -72,15 +75,26 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def run_chunks(job: Callable[[Chunk], None], chunks: Sequence[Chunk], elements: int) -> None:
+def run_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> None:
     """Run *job* on every chunk; on worker threads when the work is large (NumPy releases
-    the GIL inside ufunc loops, so elementwise chunks run in parallel)."""
+    the GIL inside ufunc loops and copies, so elementwise chunks run in parallel)."""
     if len(chunks) < 2 or elements < PARALLEL_MIN_ELEMENTS or threads() < 2:
         for chunk in chunks:
             job(chunk)
         return
     for future in [_executor().submit(job, chunk) for chunk in chunks]:
         future.result()
+
+
+def split(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into at most *parts* contiguous ``(start, stop)`` pieces.
+
+    >>> split(5, 2)
+    [(0, 3), (3, 5)]
+    """
+    parts = max(1, min(parts, count))
+    edges = [count * i // parts for i in range(parts + 1)]
+    return [(edges[i], edges[i + 1]) for i in range(parts)]
 
 
 def plan_chunks(images: int, rows: int, row_bytes: int, target: int) -> list[Chunk]:

@@ -125,9 +125,10 @@ def avg_pool(
         count_include_pad = not isinstance(
             normalize_padding(plain_ints(padding), len(plan.axes)), Padding
         )
-    values, _ = _pool(xf, plan, "sum", False)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        values /= pool_divisor(plan, count_include_pad).astype(values.dtype)
+    divisor = pool_divisor(plan, count_include_pad)
+    if divisor.size and divisor.min() == divisor.max():
+        divisor = divisor.reshape(-1)[:1].reshape((1,) * divisor.ndim)
+    values, _ = _pool(xf, plan, "sum", False, divisor.astype(xf.dtype))
     return lay.from_first(values)
 
 
@@ -179,9 +180,15 @@ def _setup(
 
 
 def _pool(
-    x: FloatArray, plan: WindowPlan, op: str, track: bool
+    x: FloatArray,
+    plan: WindowPlan,
+    op: str,
+    track: bool,
+    divisor: FloatArray | None = None,
 ) -> tuple[FloatArray, IndexArray | None]:
-    """Pool channels-first *x*; returns values (and flat argmax indices) channels-first."""
+    """Pool channels-first *x*; returns values (and flat argmax indices) channels-first.
+    Sums are divided by *divisor* (per output cell, or one cell broadcast) as they are
+    written."""
     n, channels = x.shape[:2]
     spatial = x.shape[2:]
     planes = n * channels
@@ -207,7 +214,12 @@ def _pool(
             cur, cur_idx = _reduce_axis(
                 cur, cur_idx, axis + 1, a, start, count, base, strides[axis], op, track
             )
-        values[p0:p1, r0:r1] = cur
+        if divisor is None:
+            values[p0:p1, r0:r1] = cur
+        else:
+            part = divisor if divisor.shape[0] == 1 else divisor[r0:r1]
+            with np.errstate(invalid="ignore", divide="ignore"):  # 0/0: no real cell
+                np.divide(cur, part, out=values[p0:p1, r0:r1])
         if indices is not None and cur_idx is not None:
             indices[p0:p1, r0:r1] = cur_idx
 
@@ -232,18 +244,23 @@ def _reduce_axis(
     ``start:start+count`` of the plan's axis."""
     shape = list(cur.shape)
     shape[axis] = count
-    fill = -np.inf if op == "max" else 0
-    res = np.full(shape, fill, dtype=cur.dtype)
-    res_idx = np.full(shape, -1, dtype=np.int64) if track else None
     before = (slice(None),) * axis
+    keys = []
     for t in range(a.kernel):
         offset = start * a.stride - a.pad_low + t * a.dilation - origin
         j0, j1 = tap_span(count, cur.shape[axis], a.stride, offset)
-        if j1 <= j0:
-            continue
-        i0 = j0 * a.stride + offset
-        src_key = (*before, slice(i0, i0 + (j1 - j0 - 1) * a.stride + 1, a.stride))
-        dst_key = (*before, slice(j0, j1))
+        if j1 > j0:
+            i0 = j0 * a.stride + offset
+            src_key = (*before, slice(i0, i0 + (j1 - j0 - 1) * a.stride + 1, a.stride))
+            keys.append((j0, j1, offset, src_key, (*before, slice(j0, j1))))
+    res_idx = np.full(shape, -1, dtype=np.int64) if track else None
+    full = [k for k in keys if k[0] == 0 and k[1] == count]
+    if full and not track:  # start from a tap that covers every window: no fill pass
+        keys.remove(full[0])
+        res = np.array(cur[full[0][3]], dtype=cur.dtype)
+    else:
+        res = np.full(shape, -np.inf if op == "max" else 0, dtype=cur.dtype)
+    for j0, j1, offset, src_key, dst_key in keys:
         src, dst = cur[src_key], res[dst_key]
         if op == "sum":
             np.add(dst, src, out=dst)
