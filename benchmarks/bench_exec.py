@@ -194,11 +194,15 @@ def measure(item: Workload, repeats: int, torch: Any) -> tuple[float, float | No
         diff = float(np.max(np.abs(np.asarray(ours).reshape(ref.shape) - ref))) / scale
     mine: list[float] = []
     theirs: list[float] = []
-    for _ in range(repeats):
-        mine.append(_time(item.ours))
+    # Blocks of runs, alternating between the two libraries: each library's thread pool
+    # spins for a while after a call, which would slow the other one down if every single
+    # run alternated.
+    block = max(1, repeats // 3)
+    while len(mine) < repeats:
+        mine.extend(_time(item.ours) for _ in range(block))
         if item.torch is not None:
             with torch.no_grad():
-                theirs.append(_time(item.torch))
+                theirs.extend(_time(item.torch) for _ in range(block))
     return (
         statistics.median(mine),
         statistics.median(theirs) if theirs else None,

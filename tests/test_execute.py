@@ -333,6 +333,18 @@ def test_flip_full_and_same_lower_equal_np_convolve(n: int, m: int) -> None:
     np.testing.assert_allclose(conv(xf, kf, padding="full", flip=True), np.convolve(xf, kf))
 
 
+@pytest.mark.parametrize("m", [1, 2, 3, 4])
+def test_np_correlate_modes(m: int) -> None:
+    rng = np.random.default_rng(m)
+    x, k = rng.standard_normal(9), rng.standard_normal(m)
+    np.testing.assert_allclose(conv(x, k), np.correlate(x, k, "valid"))
+    np.testing.assert_allclose(conv(x, k, padding="full"), np.correlate(x, k, "full"))
+    np.testing.assert_allclose(conv(x, k, padding="same-lower"), np.correlate(x, k, "same"))
+    np.testing.assert_allclose(
+        conv(x, k, padding="same-lower"), scipy.signal.correlate(x, k, "same", method="direct")
+    )
+
+
 def test_seed_examples() -> None:
     assert conv([1, 2, 3], [0, 1, 0.5], padding="full", flip=True).tolist() == [
         0,
