@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 THREADS_DEFAULT = 2
+PAUSE = 0.3  # seconds between blocks: lets the other library's spinning threads go to sleep
 
 
 def _set_threads(n: int) -> None:
@@ -183,6 +184,12 @@ def _time(fn: Run) -> float:
     return time.perf_counter() - start
 
 
+def _block(fn: Run, count: int) -> list[float]:
+    time.sleep(PAUSE)
+    fn()
+    return [_time(fn) for _ in range(count)]
+
+
 def measure(item: Workload, repeats: int, torch: Any) -> tuple[float, float | None, float | None]:
     """(median ours, median torch, max relative difference)."""
     ours = item.ours()
@@ -194,15 +201,16 @@ def measure(item: Workload, repeats: int, torch: Any) -> tuple[float, float | No
         diff = float(np.max(np.abs(np.asarray(ours).reshape(ref.shape) - ref))) / scale
     mine: list[float] = []
     theirs: list[float] = []
-    # Blocks of runs, alternating between the two libraries: each library's thread pool
-    # spins for a while after a call, which would slow the other one down if every single
-    # run alternated.
+    # Blocks of runs, alternating between the two libraries, with a pause and an untimed
+    # call before each block: after a call, each library's worker threads keep spinning for
+    # a while (OpenBLAS up to ~0.1 s, OpenMP too) and would slow the other library down on
+    # a 2-core machine if single runs alternated.
     block = max(1, repeats // 3)
     while len(mine) < repeats:
-        mine.extend(_time(item.ours) for _ in range(block))
+        mine.extend(_block(item.ours, block))
         if item.torch is not None:
             with torch.no_grad():
-                theirs.extend(_time(item.torch) for _ in range(block))
+                theirs.extend(_block(item.torch, block))
     return (
         statistics.median(mine),
         statistics.median(theirs) if theirs else None,

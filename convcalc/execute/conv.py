@@ -29,7 +29,6 @@ from convcalc.execute._base import (
     plan_chunks,
     prod,
     run_chunks,
-    split,
 )
 from convcalc.execute.layout import Layout, get_layout
 from convcalc.execute.pad import check_padding_mode, padded_slab
@@ -199,27 +198,15 @@ def _im2col_gemm(
     chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
     buffer = np.empty(largest, dtype=out.dtype)
-    parts = split(channels, _base.threads())
     workspace = np.empty(_slab_size(x, plan, chunks), dtype=out.dtype)
-    spaces = [workspace[c0 * workspace.size // channels :] for c0, _ in parts]
     target = out.reshape(n, groups, filters // groups, rows * rest)
     b = None if bias is None else bias.reshape(groups, -1, 1)
     for n0, n1, r0, r1 in chunks:
-        col = buffer[: (n1 - n0) * channels * taps * (r1 - r0) * rest].reshape(
-            n1 - n0, channels, -1
-        )
-
-        def fill(
-            part: int, n0: int = n0, n1: int = n1, r0: int = r0, r1: int = r1, col: Any = col
-        ) -> None:
-            """Columns of one channel range (the parts run on worker threads)."""
-            c0, c1 = parts[part]
-            rows_ = _slab_rows(plan, r0, r1)
-            slab = padded_slab(x[:, c0:c1], plan.axes, mode, (n0, n1), rows_, spaces[part])
-            view = _window_view(slab, plan, r1 - r0)
-            np.copyto(col[:, c0:c1].reshape(view.shape), view)
-
-        run_chunks(fill, range(len(parts)), col.size)
+        # Single-threaded copy: OpenBLAS' threads still spin after the previous GEMM.
+        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), workspace)
+        view = _window_view(slab, plan, r1 - r0)
+        col = buffer[: view.size].reshape(view.shape)
+        np.copyto(col, view)
         dst = target[n0:n1, :, :, r0 * rest : r1 * rest]
         np.matmul(weights, col.reshape(n1 - n0, groups, -1, (r1 - r0) * rest), out=dst)
         if b is not None:

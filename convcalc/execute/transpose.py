@@ -141,7 +141,10 @@ def _phase_col2im(
     budget: int,
 ) -> None:
     """Whole images per chunk: one GEMM on the input padded to the buffer pitch, then per
-    output phase one long contiguous slice-add per tap and one strided copy into *out*."""
+    output phase one long contiguous slice-add per tap and one strided copy into *out*.
+
+    No worker threads here: OpenBLAS' threads keep spinning after the GEMM, and on a small
+    machine extra threads would only compete with them."""
     n, channels = x.shape[:2]
     per_in, filters = channels // groups, out.shape[1]
     kernel, spatial = w.shape[2:], x.shape[2:]
@@ -156,7 +159,21 @@ def _phase_col2im(
     staged = np.zeros((groups, per_in, per_chunk, *padded), dtype=out.dtype)
     buffer = np.empty((filters, per_chunk, prod(extents)), dtype=out.dtype)
     real = tuple(slice(0, m) for m in spatial)
-    spans = [range(len(p.sizes)) for p in phases]
+    plans = []  # per phase: output sizes, crop, strided target slices, (column, offset) taps
+    for phase in itertools.product(*(range(len(p.sizes)) for p in phases)):
+        sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
+        members = [
+            (index, _offset(phases, tap, pitch))
+            for index, tap in enumerate(np.ndindex(*kernel))
+            if all(p.phase[t] == q for p, t, q in zip(phases, tap, phase, strict=True))
+        ]
+        if members and min(sizes) > 0:
+            crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
+            where = tuple(
+                slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
+                for q, m, p in zip(phase, sizes, phases, strict=True)
+            )
+            plans.append((crop, where, members))
     for n0 in range(0, n, per_chunk):
         count = min(per_chunk, n - n0)
         stage = staged[:, :, :count]
@@ -164,32 +181,28 @@ def _phase_col2im(
         stage[(slice(None), slice(None), slice(None), *real)] = np.moveaxis(source, 0, 2)
         cols = np.matmul(weights, stage.reshape(groups, per_in, count * cells))
         cols = cols.reshape(filters, taps, count, cells)  # (G·O/G, k…, images, cells)
+
         buf = buffer[:, :count]
-        for phase in itertools.product(*spans):
-            sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
-            members = [
-                (index, tap)
-                for index, tap in enumerate(np.ndindex(*kernel))
-                if all(p.phase[t] == q for p, t, q in zip(phases, tap, phase, strict=True))
-            ]
-            if not members or min(sizes) == 0:
-                continue
-            buf.fill(0)
-            for index, tap in members:
-                delta = sum(
-                    (p.shift[t] + p.origin) * step
-                    for p, t, step in zip(phases, tap, pitch, strict=True)
-                )
-                length = min(cells, buf.shape[2] - delta)
+        size = buf.shape[2]
+        for crop, where, members in plans:
+            first, delta = members[0]  # the first tap is copied; only the rest is zeroed
+            length = min(cells, size - delta)
+            buf[:, :, :delta] = 0
+            buf[:, :, delta + length :] = 0
+            buf[:, :, delta : delta + length] = cols[:, first, :, :length]
+            for index, delta in members[1:]:
+                length = min(cells, size - delta)
                 buf[:, :, delta : delta + length] += cols[:, index, :, :length]
-            grid = buf.reshape(filters, count, *extents)
-            crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
-            where = tuple(
-                slice(q, q + (m - 1) * a_stride + 1, a_stride)
-                for q, m, a_stride in zip(phase, sizes, (len(p.sizes) for p in phases), strict=True)
-            )
+            grid = buf.reshape(filters, count, *extents)[(slice(None), slice(None), *crop)]
             target = out[(slice(n0, n0 + count), slice(None), *where)]
-            target[...] = np.moveaxis(grid[(slice(None), slice(None), *crop)], 0, 1)
+            target[...] = np.moveaxis(grid, 0, 1)
+
+
+def _offset(phases: list[_AxisPhases], tap: tuple[int, ...], pitch: list[int]) -> int:
+    """Flat buffer offset of one tap's shifted block."""
+    return sum(
+        (p.shift[t] + p.origin) * step for p, t, step in zip(phases, tap, pitch, strict=True)
+    )
 
 
 def _gemm_col2im(
