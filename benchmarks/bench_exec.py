@@ -45,7 +45,14 @@ if __name__ == "__main__":  # thread counts must be set before NumPy loads BLAS
 
 import numpy as np  # noqa: E402
 
-from convcalc.execute import CHUNK_BUDGET, avg_pool, conv, conv_transpose, max_pool  # noqa: E402
+from convcalc.execute import (  # noqa: E402
+    CHUNK_BUDGET,
+    avg_pool,
+    clear_workspace,
+    conv,
+    conv_transpose,
+    max_pool,
+)
 
 Run = Callable[[], Any]
 
@@ -224,6 +231,7 @@ def peak_memory() -> tuple[float, float]:
     x = rng.standard_normal((8, 64, 56, 56), dtype=np.float32)
     w = rng.standard_normal((64, 64, 3, 3), dtype=np.float32)
     conv(x, w, padding="same", layout="nchw")
+    clear_workspace()  # count the chunk buffers too
     tracemalloc.start()
     tracemalloc.reset_peak()
     base = tracemalloc.get_traced_memory()[0]

@@ -11,7 +11,7 @@ computes in float32; integers and bool compute in float64. NaN and inf propagate
 
 from __future__ import annotations
 
-from convcalc.execute._base import BLOCK_BYTES, CHUNK_BUDGET
+from convcalc.execute._base import BLOCK_BYTES, CHUNK_BUDGET, clear_workspace
 from convcalc.execute.conv import conv
 from convcalc.execute.layout import LAYOUTS, Layout, get_layout
 from convcalc.execute.pad import PADDING_MODES
@@ -25,6 +25,7 @@ __all__ = [
     "PADDING_MODES",
     "Layout",
     "avg_pool",
+    "clear_workspace",
     "conv",
     "conv_transpose",
     "get_layout",

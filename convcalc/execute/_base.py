@@ -24,11 +24,13 @@ __all__ = [
     "FloatArray",
     "IndexArray",
     "as_compute",
+    "clear_workspace",
     "compute_dtype",
     "plain_ints",
     "plan_chunks",
     "run_chunks",
     "tap_span",
+    "workspace",
 ]
 
 T = TypeVar("T")
@@ -56,6 +58,33 @@ Chunk: TypeAlias = tuple[int, int, int, int]
 
 _pool_lock = threading.Lock()
 _pool: ThreadPoolExecutor | None = None
+
+
+_local = threading.local()
+
+
+def workspace(name: str, size: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
+    """A flat scratch array of *size* elements, reused by later calls on this thread.
+
+    Fresh multi-megabyte allocations are served by ``mmap`` and page-fault on first touch,
+    which costs as much as the arithmetic for a mid-sized layer; reusing the chunk buffers
+    avoids that. At most :data:`CHUNK_BUDGET` bytes per name are kept;
+    :func:`clear_workspace` frees them.
+    """
+    cache: dict[str, npt.NDArray[Any]] = _local.__dict__.setdefault("buffers", {})
+    nbytes = size * dtype.itemsize
+    held = cache.get(name)
+    if held is not None and held.nbytes >= nbytes:
+        return held.view(dtype)[:size]
+    fresh = np.empty(max(size, 1), dtype=dtype)
+    if nbytes <= CHUNK_BUDGET:
+        cache[name] = fresh.view(np.uint8)
+    return fresh[:size]
+
+
+def clear_workspace() -> None:
+    """Free this thread's cached scratch buffers."""
+    _local.__dict__.pop("buffers", None)
 
 
 def threads() -> int:

@@ -197,13 +197,13 @@ def _im2col_gemm(
     row_bytes = channels * taps * rest * out.itemsize
     chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
-    buffer = np.empty(largest, dtype=out.dtype)
-    workspace = np.empty(_slab_size(x, plan, chunks), dtype=out.dtype)
+    buffer = _base.workspace("columns", largest, out.dtype)
+    slabs = _base.workspace("slab", _slab_size(x, plan, chunks), out.dtype)
     target = out.reshape(n, groups, filters // groups, rows * rest)
     b = None if bias is None else bias.reshape(groups, -1, 1)
     for n0, n1, r0, r1 in chunks:
         # Single-threaded copy: OpenBLAS' threads still spin after the previous GEMM.
-        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), workspace)
+        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), slabs)
         view = _window_view(slab, plan, r1 - r0)
         col = buffer[: view.size].reshape(view.shape)
         np.copyto(col, view)

@@ -156,8 +156,13 @@ def _phase_col2im(
     pitch = [prod(extents[a + 1 :]) for a in range(len(extents))]
     per_chunk = max(1, min(_base.BLOCK_BYTES, budget) // (filters * taps * cells * out.itemsize))
     per_chunk = min(per_chunk, n)
-    staged = np.zeros((groups, per_in, per_chunk, *padded), dtype=out.dtype)
-    buffer = np.empty((filters, per_chunk, prod(extents)), dtype=out.dtype)
+    staged_size = groups * per_in * per_chunk * cells
+    staged = _base.workspace("staged", staged_size, out.dtype).reshape(
+        groups, per_in, per_chunk, *padded
+    )
+    staged.fill(0)  # the padding cells stay zero; chunks overwrite the real cells only
+    buffer = _base.workspace("phase", filters * per_chunk * prod(extents), out.dtype)
+    buffer = buffer.reshape(filters, per_chunk, prod(extents))
     real = tuple(slice(0, m) for m in spatial)
     plans = []  # per phase: output sizes, crop, strided target slices, (column, offset) taps
     for phase in itertools.product(*(range(len(p.sizes)) for p in phases)):
@@ -223,7 +228,7 @@ def _gemm_col2im(
     row_bytes = filters * taps * rest * out.itemsize
     chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * filters * taps * rest
-    buffer = np.empty(largest, dtype=out.dtype)
+    buffer = _base.workspace("columns", largest, out.dtype)
     spans = [
         [tap_span(a.input, a.output, a.stride, t * a.dilation - a.pad_low) for t in range(a.kernel)]
         for a in axes
