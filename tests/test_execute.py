@@ -654,3 +654,20 @@ def test_adjoint_identity(
     assert back.shape == x.shape
     lhs = float(np.sum(conv(x, w, layout=layout, **geometry) * y))
     assert lhs == pytest.approx(float(np.sum(x * back)), rel=1e-12)
+
+
+def test_workspace_reuse_across_dtypes_and_sizes() -> None:
+    from convcalc.execute import _base, clear_workspace
+
+    a = _base.workspace("t", 3, np.dtype(np.float32))
+    b = _base.workspace("t", 1, np.dtype(np.float64))
+    assert a.shape == (3,) and b.shape == (1,) and b.dtype == np.float64
+    c = _base.workspace("t", 100, np.dtype(np.float64))
+    assert c.shape == (100,)
+    clear_workspace()
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 3, 9, 7))
+    w = rng.standard_normal((4, 3, 3, 3))
+    first = conv(x.astype(np.float32), w, padding=1, layout="nchw")
+    second = conv(x, w, padding=1, layout="nchw")
+    np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-5)

@@ -71,15 +71,14 @@ def workspace(name: str, size: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
     avoids that. At most :data:`CHUNK_BUDGET` bytes per name are kept;
     :func:`clear_workspace` frees them.
     """
-    cache: dict[str, npt.NDArray[Any]] = _local.__dict__.setdefault("buffers", {})
+    cache: dict[str, npt.NDArray[np.uint8]] = _local.__dict__.setdefault("buffers", {})
     nbytes = size * dtype.itemsize
     held = cache.get(name)
-    if held is not None and held.nbytes >= nbytes:
-        return held.view(dtype)[:size]
-    fresh = np.empty(max(size, 1), dtype=dtype)
-    if nbytes <= CHUNK_BUDGET:
-        cache[name] = fresh.view(np.uint8)
-    return fresh[:size]
+    if held is None or held.nbytes < nbytes:
+        held = np.empty(max(nbytes, 16), dtype=np.uint8)
+        if nbytes <= CHUNK_BUDGET:
+            cache[name] = held
+    return held[:nbytes].view(dtype)
 
 
 def clear_workspace() -> None:
