@@ -236,14 +236,19 @@ def _shift_add(
     b = None if bias is None else bias.reshape(coef_shape)
     row_bytes = filters * prod(rest_shape) * out.itemsize
     chunks = plan_chunks(n, rows, row_bytes, _base.ELEMENTWISE_BYTES)
+    slab_size = _slab_size(x, plan, chunks)
 
     def job(chunk: _base.Chunk) -> None:
         n0, n1, r0, r1 = chunk
-        slab = padded_slab(x, axes, mode, (n0, n1), _slab_rows(plan, r0, r1))
+        rows_ = _slab_rows(plan, r0, r1)
+        space = _base.workspace("shift-slab", slab_size, out.dtype)  # per worker thread
+        slab = padded_slab(x, axes, mode, (n0, n1), rows_, space)
         slab = slab.reshape(n1 - n0, groups, per_in, *slab.shape[2:])
         acc = target[n0:n1, :, :, r0:r1]
         counts = (r1 - r0, *rest_shape)
-        tmp = np.empty(acc.shape, dtype=acc.dtype) if per_in * coefs.shape[3] > 1 else acc
+        tmp = acc
+        if per_in * coefs.shape[3] > 1:
+            tmp = _base.workspace("shift-tmp", acc.size, out.dtype).reshape(acc.shape)
         first = True
         for c in range(per_in):
             for t, tap in enumerate(np.ndindex(*kernel)):
