@@ -29,6 +29,7 @@ __all__ = [
     "plain_ints",
     "plan_chunks",
     "run_chunks",
+    "split",
     "tap_span",
     "workspace",
 ]
@@ -111,6 +112,17 @@ def run_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> 
         return
     for future in [_executor().submit(job, chunk) for chunk in chunks]:
         future.result()
+
+
+def split(count: int, parts: int) -> list[tuple[int, int]]:
+    """``range(count)`` cut into at most *parts* contiguous ``(start, stop)`` pieces.
+
+    >>> split(5, 2)
+    [(0, 2), (2, 5)]
+    """
+    parts = max(1, min(parts, count))
+    edges = [count * i // parts for i in range(parts + 1)]
+    return [(edges[i], edges[i + 1]) for i in range(parts)]
 
 
 def plan_chunks(images: int, rows: int, row_bytes: int, target: int) -> list[Chunk]:

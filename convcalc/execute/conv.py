@@ -34,10 +34,13 @@ from convcalc.execute.layout import Layout, get_layout
 from convcalc.execute.pad import check_padding_mode, padded_slab
 from convcalc.shape import PaddingArg, WindowPlan, conv_plan
 
-__all__ = ["SHIFT_ADD_MAX", "conv", "prepare_bias"]
+__all__ = ["PARALLEL_FILL_FILTERS", "SHIFT_ADD_MAX", "conv", "prepare_bias"]
 
 SHIFT_ADD_MAX = 4
 """Use shift-and-add when ``C_in/groups × O/groups`` is at most this (else im2col + GEMM)."""
+
+PARALLEL_FILL_FILTERS = 32
+"""im2col copies run on worker threads when a group has at most this many filters."""
 
 
 def conv(
@@ -199,14 +202,34 @@ def _im2col_gemm(
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
     buffer = _base.workspace("columns", largest, out.dtype)
     slabs = _base.workspace("slab", _slab_size(x, plan, chunks), out.dtype)
+    # Few filters per group: copying the columns costs more than multiplying them, so the
+    # copy runs on worker threads. Otherwise it stays on this thread, since OpenBLAS'
+    # threads keep spinning after each GEMM and extra threads would only compete with them.
+    threaded = filters // groups <= PARALLEL_FILL_FILTERS
+    parts = _base.split(channels, _base.threads() if threaded else 1)
     target = out.reshape(n, groups, filters // groups, rows * rest)
     b = None if bias is None else bias.reshape(groups, -1, 1)
     for n0, n1, r0, r1 in chunks:
-        # Single-threaded copy: OpenBLAS' threads still spin after the previous GEMM.
-        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), slabs)
-        view = _window_view(slab, plan, r1 - r0)
-        col = buffer[: view.size].reshape(view.shape)
-        np.copyto(col, view)
+        col = buffer[: (n1 - n0) * channels * taps * (r1 - r0) * rest]
+        col = col.reshape(n1 - n0, channels, -1)
+
+        def fill(
+            part: tuple[int, int],
+            n0: int = n0,
+            n1: int = n1,
+            r0: int = r0,
+            r1: int = r1,
+            col: Any = col,
+        ) -> None:
+            c0, c1 = part
+            space = slabs[c0 * slabs.size // channels :]
+            slab = padded_slab(
+                x[:, c0:c1], plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), space
+            )
+            view = _window_view(slab, plan, r1 - r0)
+            np.copyto(col[:, c0:c1].reshape(view.shape), view)
+
+        run_chunks(fill, parts, col.size)
         dst = target[n0:n1, :, :, r0 * rest : r1 * rest]
         np.matmul(weights, col.reshape(n1 - n0, groups, -1, (r1 - r0) * rest), out=dst)
         if b is not None:

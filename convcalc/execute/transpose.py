@@ -32,7 +32,11 @@ from convcalc.execute.conv import check_groups, prepare_bias
 from convcalc.execute.layout import Layout, get_layout
 from convcalc.shape import DeconvAxis, DeconvPlan, PaddingArg, deconv_plan
 
-__all__ = ["PHASE_MAX_GROWTH", "conv_transpose"]
+__all__ = ["PHASE_BLOCK_BYTES", "PHASE_MAX_GROWTH", "conv_transpose"]
+
+PHASE_BLOCK_BYTES = 2**20
+"""Preferred size of one phase's columns per chunk in the phase-wise col2im (about L2, so
+the slice-adds read them from cache)."""
 
 PHASE_MAX_GROWTH = 1.5
 """The phase-wise col2im pads the input's inner axes so every kernel tap is one flat shift;
@@ -140,31 +144,22 @@ def _phase_col2im(
     out: FloatArray,
     budget: int,
 ) -> None:
-    """Whole images per chunk: one GEMM on the input padded to the buffer pitch, then per
-    output phase one long contiguous slice-add per tap and one strided copy into *out*.
+    """Per chunk of whole images and per output phase: one GEMM gives the columns of that
+    phase's taps only (they stay in cache), each tap is one long contiguous slice-add of a
+    shifted block into the phase buffer, and one strided copy puts the phase into *out*.
 
-    No worker threads here: OpenBLAS' threads keep spinning after the GEMM, and on a small
+    No worker threads here: OpenBLAS' threads keep spinning after each GEMM, and on a small
     machine extra threads would only compete with them."""
     n, channels = x.shape[:2]
     per_in, filters = channels // groups, out.shape[1]
+    per_out = filters // groups
     kernel, spatial = w.shape[2:], x.shape[2:]
-    taps = prod(kernel)
-    weights = np.ascontiguousarray(w.reshape(groups, per_in, -1).transpose(0, 2, 1))
     extents = [p.extent for p in phases]
     padded = (spatial[0], *extents[1:])  # inner axes padded to the buffer pitch
-    cells = prod(padded)
+    cells, size = prod(padded), prod(extents)
     pitch = [prod(extents[a + 1 :]) for a in range(len(extents))]
-    per_chunk = max(1, min(_base.BLOCK_BYTES, budget) // (filters * taps * cells * out.itemsize))
-    per_chunk = min(per_chunk, n)
-    staged_size = groups * per_in * per_chunk * cells
-    staged = _base.workspace("staged", staged_size, out.dtype).reshape(
-        groups, per_in, per_chunk, *padded
-    )
-    staged.fill(0)  # the padding cells stay zero; chunks overwrite the real cells only
-    buffer = _base.workspace("phase", filters * per_chunk * prod(extents), out.dtype)
-    buffer = buffer.reshape(filters, per_chunk, prod(extents))
-    real = tuple(slice(0, m) for m in spatial)
-    plans = []  # per phase: output sizes, crop, strided target slices, (column, offset) taps
+    by_tap = w.reshape(groups, per_in, per_out, prod(kernel))
+    plans = []  # per phase: weights (G, taps·O/G, C/G), tap offsets, crop, strided target
     for phase in itertools.product(*(range(len(p.sizes)) for p in phases)):
         sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
         members = [
@@ -172,32 +167,47 @@ def _phase_col2im(
             for index, tap in enumerate(np.ndindex(*kernel))
             if all(p.phase[t] == q for p, t, q in zip(phases, tap, phase, strict=True))
         ]
-        if members and min(sizes) > 0:
-            crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
-            where = tuple(
-                slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
-                for q, m, p in zip(phase, sizes, phases, strict=True)
-            )
-            plans.append((crop, where, members))
+        if not members or min(sizes) == 0:
+            continue
+        chosen = by_tap[..., [index for index, _ in members]]  # (G, C/G, O/G, taps)
+        weights = np.ascontiguousarray(chosen.transpose(0, 3, 2, 1)).reshape(groups, -1, per_in)
+        crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
+        where = tuple(
+            slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
+            for q, m, p in zip(phase, sizes, phases, strict=True)
+        )
+        plans.append((weights, [offset for _, offset in members], crop, where))
+    if not plans:
+        return
+    most = max(len(offsets) for _, offsets, _, _ in plans)
+    per_image = filters * most * cells * out.itemsize
+    per_chunk = min(n, max(1, min(PHASE_BLOCK_BYTES, budget) // per_image))
+    staged = _base.workspace("staged", groups * per_in * per_chunk * cells, out.dtype)
+    staged = staged.reshape(groups, per_in, per_chunk, *padded)
+    staged.fill(0)  # the padding cells stay zero; chunks overwrite the real cells only
+    columns = _base.workspace("columns", filters * most * per_chunk * cells, out.dtype)
+    buffer = _base.workspace("phase", filters * per_chunk * size, out.dtype)
+    real = tuple(slice(0, m) for m in spatial)
     for n0 in range(0, n, per_chunk):
         count = min(per_chunk, n - n0)
         stage = staged[:, :, :count]
         source = x[n0 : n0 + count].reshape(count, groups, per_in, *spatial)
         stage[(slice(None), slice(None), slice(None), *real)] = np.moveaxis(source, 0, 2)
-        cols = np.matmul(weights, stage.reshape(groups, per_in, count * cells))
-        cols = cols.reshape(filters, taps, count, cells)  # (G·O/G, k…, images, cells)
-
-        buf = buffer[:, :count]
-        size = buf.shape[2]
-        for crop, where, members in plans:
-            first, delta = members[0]  # the first tap is copied; only the rest is zeroed
+        flat = stage.reshape(groups, per_in, count * cells)
+        buf = buffer[: filters * count * size].reshape(groups, per_out, count, size)
+        for weights, offsets, crop, where in plans:
+            taps = len(offsets)
+            cols = columns[: filters * taps * count * cells].reshape(groups, -1, count * cells)
+            np.matmul(weights, flat, out=cols)
+            cols = cols.reshape(groups, taps, per_out, count, cells)
+            delta = offsets[0]  # the first tap is copied; only the rest of the buffer zeroed
             length = min(cells, size - delta)
-            buf[:, :, :delta] = 0
-            buf[:, :, delta + length :] = 0
-            buf[:, :, delta : delta + length] = cols[:, first, :, :length]
-            for index, delta in members[1:]:
+            buf[..., :delta] = 0
+            buf[..., delta + length :] = 0
+            buf[..., delta : delta + length] = cols[:, 0, ..., :length]
+            for t, delta in enumerate(offsets[1:], start=1):
                 length = min(cells, size - delta)
-                buf[:, :, delta : delta + length] += cols[:, index, :, :length]
+                buf[..., delta : delta + length] += cols[:, t, ..., :length]
             grid = buf.reshape(filters, count, *extents)[(slice(None), slice(None), *crop)]
             target = out[(slice(n0, n0 + count), slice(None), *where)]
             target[...] = np.moveaxis(grid, 0, 1)
