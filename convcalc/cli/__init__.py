@@ -28,6 +28,7 @@ COMMANDS = {
     "compare": "convcalc.cli.compare_cmd:compare",
     "port": "convcalc.cli.port_cmd:port",
     "solve": "convcalc.cli.solve_cmd:solve",
+    "run": "convcalc.cli.run_cmd:run",
 }
 
 
@@ -63,6 +64,8 @@ def cli() -> None:
     \b
     convcalc shape conv -i 224x224 -k 7 -s 2 -p same     output size and pad split
     convcalc shape invert -o 7 -k 3 -s 2 -p 1            inputs that give 7, output_padding
+    convcalc run conv --kernel sobel-x -p same img.txt   run a layer on an array
+    convcalc diagram conv -i 13 -k 6 -s 5 -p same        the padded grid and its windows
     convcalc chain -i 224x224x3 resnet18                 a whole network, receptive fields
     convcalc compare conv -i 6 -k 3 -s 2 -p same         every framework side by side
     convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same

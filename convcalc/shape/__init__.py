@@ -26,6 +26,8 @@ from convcalc.shape.transpose import (
     invert_axis,
     invert_plan,
     keras_padding,
+    unpool_axis,
+    unpool_output_shape,
 )
 from convcalc.shape.window import (
     AxisPlan,
@@ -66,4 +68,6 @@ __all__ = [
     "preimage",
     "resolve_pads",
     "split_total",
+    "unpool_axis",
+    "unpool_output_shape",
 ]

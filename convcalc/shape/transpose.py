@@ -38,6 +38,8 @@ __all__ = [
     "invert_axis",
     "invert_plan",
     "keras_padding",
+    "unpool_axis",
+    "unpool_output_shape",
 ]
 
 
@@ -438,6 +440,75 @@ def invert_plan(
             stride=strides[a],
             dilation=dilations[a],
             padding=axis_padding(spec, a),
+        )
+
+    return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
+
+
+def unpool_axis(
+    n: int,
+    window: int,
+    *,
+    stride: int | None = None,
+    padding: Padding | Pair = (0, 0),
+    output_size: int | None = None,
+) -> int:
+    """Output length of a max unpooling (PyTorch ``MaxUnpool``), stride defaulting to *window*.
+
+    The default is the transposed convolution's size with those pads, ``(n − 1)·s − before −
+    after + k``; an explicit *output_size* must lie strictly within one stride of it.
+
+    >>> unpool_axis(2, 2), unpool_axis(3, 3, stride=2, padding=(1, 1))
+    (4, 5)
+    >>> unpool_axis(2, 2, output_size=6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    convcalc.errors.NoInverseError: output size 6 is not valid ... sizes 3 to 5 are
+    """
+    step = window if stride is None else stride
+    if isinstance(padding, Padding):
+        raise SpecError(
+            f"max unpooling takes explicit pads (PyTorch), got the mode '{padding.value}'"
+        )
+    default = deconv_axis(n, window, stride=step, padding=padding).default_output
+    if output_size is None:
+        return default
+    check_positive("output size", output_size)
+    low, high = max(default - step + 1, 1), default + step - 1
+    if not low <= output_size <= high:
+        raise NoInverseError(
+            f"output size {output_size} is not valid for max unpooling of input {n} with "
+            f"window {window} and stride {step}: sizes {low} to {high} are"
+        )
+    return output_size
+
+
+def unpool_output_shape(
+    input_shape: Sequence[int],
+    window: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] | None = None,
+    padding: PaddingArg = 0,
+    output_size: Sequence[int] | None = None,
+) -> Shape:
+    """Spatial output shape of a max unpooling (see :func:`unpool_axis`).
+
+    >>> unpool_output_shape((2, 3), 2)
+    (4, 6)
+    """
+    ndim = len(input_shape)
+    windows = per_axis("window", window, ndim)
+    strides = windows if stride is None else per_axis("stride", stride, ndim)
+    spec = normalize_padding(padding, ndim)
+    sizes = _optional_per_axis("output size", output_size, ndim)
+
+    def plan(a: int) -> int:
+        return unpool_axis(
+            input_shape[a],
+            windows[a],
+            stride=strides[a],
+            padding=axis_padding(spec, a),
+            output_size=sizes[a],
         )
 
     return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))

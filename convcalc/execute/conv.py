@@ -1,0 +1,293 @@
+"""Convolution (cross-correlation by default) on NumPy arrays.
+
+Two kernels, both chunked so temporaries stay under :data:`~convcalc.execute._base.CHUNK_BUDGET`:
+
+* **im2col + GEMM** — the padded chunk is viewed as ``(C·k, positions)`` columns with
+  ``as_strided`` (no copy), copied once into a contiguous buffer, and multiplied by the
+  ``(O, C·k)`` weight matrix in one BLAS call per chunk (float32 stays float32).
+* **shift-and-add** — when a group has at most :data:`SHIFT_ADD_MAX` (input channel, output
+  channel) pairs (single-channel images, long 1-D signals, depthwise), each kernel tap
+  multiplies a strided view of the padded chunk and accumulates into the output; chunks run
+  on worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.stride_tricks import as_strided
+
+from convcalc.errors import ArrayFormatError, SpecError
+from convcalc.execute import _base
+from convcalc.execute._base import (
+    FloatArray,
+    as_compute,
+    plain_ints,
+    plan_chunks,
+    prod,
+    run_chunks,
+)
+from convcalc.execute.layout import Layout, get_layout
+from convcalc.execute.pad import check_padding_mode, padded_slab
+from convcalc.shape import PaddingArg, WindowPlan, conv_plan
+
+__all__ = ["PARALLEL_FILL_FILTERS", "SHIFT_ADD_MAX", "conv", "prepare_bias"]
+
+SHIFT_ADD_MAX = 4
+"""Use shift-and-add when ``C_in/groups × O/groups`` is at most this (else im2col + GEMM)."""
+
+PARALLEL_FILL_FILTERS = 32
+"""im2col copies run on worker threads when a group has at most this many filters."""
+
+
+def conv(
+    x: npt.ArrayLike,
+    kernel: npt.ArrayLike,
+    *,
+    bias: npt.ArrayLike | None = None,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = "valid",
+    padding_mode: str = "zeros",
+    groups: int = 1,
+    layout: str | Layout = "plain",
+    flip: bool = False,
+    budget: int | None = None,
+) -> FloatArray:
+    """Convolve *x* with *kernel*: cross-correlation, as TensorFlow and PyTorch compute it.
+
+    Sizes and pads come from :func:`convcalc.shape.conv_plan`. ``flip=True`` flips the
+    kernel's spatial axes, giving true convolution (``np.convolve``, ``scipy.signal``).
+
+    Args:
+        x: input in *layout* (``plain``: just the spatial axes).
+        kernel: weights in *layout* (see :mod:`convcalc.execute.layout`).
+        bias: one value per output channel (a scalar or 1-element array under ``plain``).
+        stride, dilation, padding: as in :func:`convcalc.shape.conv_plan`.
+        padding_mode: pad fill: ``zeros``, ``reflect``, ``replicate`` or ``circular``.
+        groups: channel groups (``groups == C`` with one filter each: depthwise).
+        layout: ``plain``, ``ncw``/``nchw``/``ncdhw`` (PyTorch) or ``nwc``/``nhwc``/``ndhwc``.
+        flip: true convolution instead of cross-correlation.
+        budget: byte cap for one chunk's temporaries (default :data:`CHUNK_BUDGET`).
+
+    Returns:
+        The output in *layout*; float32 for float32 (and float16) input, else float64.
+
+    >>> conv([1, 2, 3], [0, 1, 0.5], padding="full", flip=True)
+    array([0. , 1. , 2.5, 4. , 1.5])
+    >>> conv([[1, 2], [3, 4]], [[1, 0], [0, 1]])
+    array([[5.]])
+    """
+    lay = get_layout(layout)
+    xa = as_compute(x, None, "input")
+    rank = lay.spatial_rank(xa)
+    wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
+    xf = lay.to_first(xa)
+    channels, filters = xf.shape[1], wa.shape[0]
+    groups = check_groups(plain_ints(groups), channels)
+    _check_kernel_channels(groups, channels, filters, wa.shape[1])
+    plan = conv_plan(
+        xf.shape[2:],
+        wa.shape[2:],
+        stride=plain_ints(stride),
+        dilation=plain_ints(dilation),
+        padding=plain_ints(padding),
+    )
+    mode = check_padding_mode(padding_mode, plan.axes)
+    if flip:
+        wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
+    b = prepare_bias(bias, filters, xa.dtype)
+    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xa.dtype)
+    if out.size:
+        if (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
+            _shift_add(xf, wa, plan, mode, groups, b, out)
+        else:
+            cap = _base.CHUNK_BUDGET if budget is None else budget
+            _im2col_gemm(xf, wa, plan, mode, groups, b, out, max(cap, 1))
+    return lay.from_first(out)
+
+
+def check_groups(groups: int, channels: int) -> int:
+    """Validate ``groups`` (an int ≥ 1 dividing the input channels); return it."""
+    if isinstance(groups, bool) or not isinstance(groups, int) or groups < 1:
+        raise SpecError(f"groups must be an int ≥ 1, got {groups!r}")
+    if channels % groups:
+        raise ArrayFormatError(
+            f"the input has {channels} channels, which groups={groups} does not divide"
+        )
+    return groups
+
+
+def _check_kernel_channels(groups: int, channels: int, filters: int, per_group: int) -> None:
+    if filters % groups:
+        raise ArrayFormatError(
+            f"the kernel has {filters} output channels (O), which groups={groups} does not divide"
+        )
+    if per_group * groups != channels:
+        raise ArrayFormatError(
+            f"the kernel expects {per_group} input channel(s) per group × {groups} group(s) = "
+            f"{per_group * groups}, but the input has {channels} channels"
+        )
+
+
+def prepare_bias(
+    bias: npt.ArrayLike | None, filters: int, dtype: np.dtype[Any]
+) -> FloatArray | None:
+    """The bias as a flat ``(O,)`` array of *dtype*, or ``None``."""
+    if bias is None:
+        return None
+    b = as_compute(bias, dtype, "bias").reshape(-1)
+    if b.size != filters:
+        raise ArrayFormatError(
+            f"the bias has {b.size} value(s) but the layer has {filters} output channel(s)"
+        )
+    return b
+
+
+def _window_view(slab: npt.NDArray[Any], plan: WindowPlan, rows: int) -> npt.NDArray[Any]:
+    """Read-only ``(n, C, *k, rows, *out_rest)`` view of every window tap of *slab*."""
+    axes = plan.axes
+    spatial = slab.strides[2:]
+    shape = (
+        *slab.shape[:2],
+        *(a.kernel for a in axes),
+        rows,
+        *(a.output for a in axes[1:]),
+    )
+    strides = (
+        *slab.strides[:2],
+        *(a.dilation * st for a, st in zip(axes, spatial, strict=True)),
+        *(a.stride * st for a, st in zip(axes, spatial, strict=True)),
+    )
+    return as_strided(slab, shape=shape, strides=strides, writeable=False)
+
+
+def _slab_size(x: FloatArray, plan: WindowPlan, chunks: list[_base.Chunk]) -> int:
+    """Elements of the largest padded slab any chunk needs."""
+    rest = prod(a.padded for a in plan.axes[1:])
+    largest = 0
+    for n0, n1, r0, r1 in chunks:
+        lo, hi = _slab_rows(plan, r0, r1)
+        largest = max(largest, (n1 - n0) * int(x.shape[1]) * (hi - lo) * rest)
+    return largest
+
+
+def _slab_rows(plan: WindowPlan, r0: int, r1: int) -> tuple[int, int]:
+    """Padded cells of the first axis that output rows ``r0:r1`` read."""
+    first = plan.axes[0]
+    return r0 * first.stride, (r1 - 1) * first.stride + first.effective_kernel
+
+
+def _im2col_gemm(
+    x: FloatArray,
+    w: FloatArray,
+    plan: WindowPlan,
+    mode: str,
+    groups: int,
+    bias: FloatArray | None,
+    out: FloatArray,
+    budget: int,
+) -> None:
+    n, channels = x.shape[:2]
+    filters = w.shape[0]
+    taps = prod(w.shape[2:])
+    weights = np.ascontiguousarray(w.reshape(groups, filters // groups, -1))
+    rows = plan.axes[0].output
+    rest = prod(a.output for a in plan.axes[1:])
+    row_bytes = channels * taps * rest * out.itemsize
+    chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
+    largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
+    buffer = _base.workspace("columns", largest, out.dtype)
+    slabs = _base.workspace("slab", _slab_size(x, plan, chunks), out.dtype)
+    # Few filters per group: copying the columns costs more than multiplying them, so the
+    # copy runs on worker threads. Otherwise it stays on this thread, since OpenBLAS'
+    # threads keep spinning after each GEMM and extra threads would only compete with them.
+    threaded = filters // groups <= PARALLEL_FILL_FILTERS
+    parts = _base.split(channels, _base.threads() if threaded else 1)
+    target = out.reshape(n, groups, filters // groups, rows * rest)
+    b = None if bias is None else bias.reshape(groups, -1, 1)
+    for n0, n1, r0, r1 in chunks:
+        col = buffer[: (n1 - n0) * channels * taps * (r1 - r0) * rest]
+        col = col.reshape(n1 - n0, channels, -1)
+
+        def fill(
+            part: tuple[int, int],
+            n0: int = n0,
+            n1: int = n1,
+            r0: int = r0,
+            r1: int = r1,
+            col: Any = col,
+        ) -> None:
+            c0, c1 = part
+            space = slabs[c0 * slabs.size // channels :]
+            slab = padded_slab(
+                x[:, c0:c1], plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), space
+            )
+            view = _window_view(slab, plan, r1 - r0)
+            np.copyto(col[:, c0:c1].reshape(view.shape), view)
+
+        run_chunks(fill, parts, col.size)
+        dst = target[n0:n1, :, :, r0 * rest : r1 * rest]
+        np.matmul(weights, col.reshape(n1 - n0, groups, -1, (r1 - r0) * rest), out=dst)
+        if b is not None:
+            dst += b
+
+
+def _shift_add(
+    x: FloatArray,
+    w: FloatArray,
+    plan: WindowPlan,
+    mode: str,
+    groups: int,
+    bias: FloatArray | None,
+    out: FloatArray,
+) -> None:
+    n, channels = x.shape[:2]
+    filters = w.shape[0]
+    per_in, per_out = channels // groups, filters // groups
+    axes = plan.axes
+    rank = len(axes)
+    kernel = w.shape[2:]
+    rows = axes[0].output
+    rest_shape = tuple(a.output for a in axes[1:])
+    target = out.reshape(n, groups, per_out, rows, *rest_shape)
+    coef_shape = (1, groups, per_out) + (1,) * rank
+    coefs = w.reshape(groups, per_out, per_in, prod(kernel))
+    b = None if bias is None else bias.reshape(coef_shape)
+    row_bytes = filters * prod(rest_shape) * out.itemsize
+    chunks = plan_chunks(n, rows, row_bytes, _base.ELEMENTWISE_BYTES)
+    slab_size = _slab_size(x, plan, chunks)
+
+    def job(chunk: _base.Chunk) -> None:
+        n0, n1, r0, r1 = chunk
+        rows_ = _slab_rows(plan, r0, r1)
+        space = _base.workspace("shift-slab", slab_size, out.dtype)  # per worker thread
+        slab = padded_slab(x, axes, mode, (n0, n1), rows_, space)
+        slab = slab.reshape(n1 - n0, groups, per_in, *slab.shape[2:])
+        acc = target[n0:n1, :, :, r0:r1]
+        counts = (r1 - r0, *rest_shape)
+        tmp = acc
+        if per_in * coefs.shape[3] > 1:
+            tmp = _base.workspace("shift-tmp", acc.size, out.dtype).reshape(acc.shape)
+        first = True
+        for c in range(per_in):
+            for t, tap in enumerate(np.ndindex(*kernel)):
+                index = tuple(
+                    slice(i * a.dilation, i * a.dilation + (m - 1) * a.stride + 1, a.stride)
+                    for i, a, m in zip(tap, axes, counts, strict=True)
+                )
+                view = slab[(slice(None), slice(None), c, None, *index)]
+                coef = coefs[:, :, c, t].reshape(coef_shape)
+                if first:
+                    np.multiply(view, coef, out=acc)
+                    first = False
+                else:
+                    np.multiply(view, coef, out=tmp)
+                    acc += tmp
+        if b is not None:
+            acc += b
+
+    run_chunks(job, chunks, out.size * prod(kernel) * per_in)

@@ -1,0 +1,269 @@
+"""Transposed convolution ("deconvolution") on NumPy arrays: GEMM, then col2im by slice-adds.
+
+Input cell ``i`` and kernel tap ``t`` land on output cell ``i·s + t·d − pad_low`` (cells
+outside ``[0, output)`` are cropped); the plan from :func:`convcalc.shape.deconv_plan`
+supplies ``pad_low`` and the output size, so PyTorch semantics (explicit pads,
+``output_padding``) and TensorFlow semantics (``same``/``valid``, ``output_shape``) are one
+code path. The columns ``W_gᵀ · x`` are computed one chunk at a time and scattered with one
+strided slice-add per kernel tap (never ``np.add.at``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from convcalc.errors import ArrayFormatError
+from convcalc.execute import _base
+from convcalc.execute._base import (
+    FloatArray,
+    as_compute,
+    ceil_div,
+    plain_ints,
+    plan_chunks,
+    prod,
+    tap_span,
+)
+from convcalc.execute.conv import check_groups, prepare_bias
+from convcalc.execute.layout import Layout, get_layout
+from convcalc.shape import DeconvAxis, DeconvPlan, PaddingArg, deconv_plan
+
+__all__ = ["PHASE_BLOCK_BYTES", "PHASE_MAX_GROWTH", "conv_transpose"]
+
+PHASE_BLOCK_BYTES = 2**20
+"""Preferred size of one phase's columns per chunk in the phase-wise col2im (about L2, so
+the slice-adds read them from cache)."""
+
+PHASE_MAX_GROWTH = 1.5
+"""The phase-wise col2im pads the input's inner axes so every kernel tap is one flat shift;
+it is used when that padding grows the GEMM by at most this factor."""
+
+
+def conv_transpose(
+    x: npt.ArrayLike,
+    kernel: npt.ArrayLike,
+    *,
+    bias: npt.ArrayLike | None = None,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = 0,
+    output_padding: int | Sequence[int] | None = None,
+    output_size: Sequence[int] | None = None,
+    groups: int = 1,
+    layout: str | Layout = "plain",
+    budget: int | None = None,
+) -> FloatArray:
+    """Transposed convolution, the adjoint of :func:`~convcalc.execute.conv` (same
+    stride, dilation and pads).
+
+    Explicit pads follow PyTorch ``conv_transposeNd`` (``output_padding`` cells appended at
+    the end); a mode name (``same``, ``valid``) follows TensorFlow/Keras: the size defaults to
+    Keras' and ``output_size`` picks any size TensorFlow accepts (see
+    :func:`convcalc.shape.deconv_plan`). Weights: ``(C_in, O/groups, *k)`` under ``nc…``
+    layouts, ``(*k, O/groups, C_in)`` under ``n…c`` layouts, ``*k`` under ``plain``.
+
+    >>> conv_transpose([1, 2], [1, 10, 100], stride=2)
+    array([  1.,  10., 102.,  20., 200.])
+    >>> conv_transpose([1, 2], [1, 10, 100], stride=2, padding="same").tolist()
+    [1.0, 10.0, 102.0, 20.0]
+    """
+    lay = get_layout(layout)
+    xa = as_compute(x, None, "input")
+    rank = lay.spatial_rank(xa)
+    wa = lay.deconv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
+    xf = lay.to_first(xa)
+    channels = xf.shape[1]
+    if wa.shape[0] != channels:
+        raise ArrayFormatError(
+            f"the kernel is laid out for {wa.shape[0]} input channel(s) (C_in) but the input "
+            f"has {channels}"
+        )
+    per_out = wa.shape[1]
+    groups = check_groups(plain_ints(groups), channels)
+    plan = deconv_plan(
+        xf.shape[2:],
+        wa.shape[2:],
+        stride=plain_ints(stride),
+        dilation=plain_ints(dilation),
+        padding=plain_ints(padding),
+        output_padding=plain_ints(output_padding),
+        output_size=plain_ints(output_size),
+    )
+    filters = per_out * groups
+    b = prepare_bias(bias, filters, xa.dtype)
+    out = np.zeros((xf.shape[0], filters, *plan.output), dtype=xa.dtype)
+    if out.size and xf.size:
+        cap = max(_base.CHUNK_BUDGET if budget is None else budget, 1)
+        phases = [_AxisPhases.of(a) for a in plan.axes]
+        inner = prod(p.extent for p in phases[1:]) / max(prod(xf.shape[3:]), 1)
+        image_bytes = filters * prod(wa.shape[2:]) * xf.shape[2] * out.itemsize
+        if inner <= PHASE_MAX_GROWTH and image_bytes * inner <= cap:
+            _phase_col2im(xf, wa, phases, groups, out, cap)
+        else:
+            _gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, cap)
+    if b is not None:
+        out += b.reshape((1, filters) + (1,) * rank)
+    return lay.from_first(out)
+
+
+@dataclass(frozen=True, slots=True)
+class _AxisPhases:
+    """One axis of a transposed convolution seen per output phase ``y mod s``.
+
+    Tap ``t`` sends input ``i`` to output ``y = i·s + t·d − pad_low``, i.e. to phase
+    ``p_t = (t·d − pad_low) mod s`` at cell ``m = i + q_t`` of that phase's sub-grid. In a
+    buffer indexed ``m + origin`` (``origin = −min q``) every tap is a whole-cell shift.
+    """
+
+    phase: tuple[int, ...]  # p_t per tap
+    shift: tuple[int, ...]  # q_t per tap
+    sizes: tuple[int, ...]  # output cells of each phase: ceil((output − p) / s)
+    origin: int
+    extent: int  # buffer length: holds every shifted input cell and every output cell
+
+    @classmethod
+    def of(cls, a: DeconvAxis) -> _AxisPhases:
+        offsets = [t * a.dilation - a.pad_low for t in range(a.kernel)]
+        phase = tuple(o % a.stride for o in offsets)
+        shift = tuple((o - p) // a.stride for o, p in zip(offsets, phase, strict=True))
+        sizes = tuple(max(0, ceil_div(a.output - p, a.stride)) for p in range(a.stride))
+        origin = -min(shift)
+        extent = max(a.input + max(shift) + origin, origin + max(sizes))
+        return cls(phase, shift, sizes, origin, extent)
+
+
+def _phase_col2im(
+    x: FloatArray,
+    w: FloatArray,
+    phases: list[_AxisPhases],
+    groups: int,
+    out: FloatArray,
+    budget: int,
+) -> None:
+    """Per chunk of whole images and per output phase: one GEMM gives the columns of that
+    phase's taps only (they stay in cache), each tap is one long contiguous slice-add of a
+    shifted block into the phase buffer, and one strided copy puts the phase into *out*.
+
+    No worker threads here: OpenBLAS' threads keep spinning after each GEMM, and on a small
+    machine extra threads would only compete with them."""
+    n, channels = x.shape[:2]
+    per_in, filters = channels // groups, out.shape[1]
+    per_out = filters // groups
+    kernel, spatial = w.shape[2:], x.shape[2:]
+    extents = [p.extent for p in phases]
+    padded = (spatial[0], *extents[1:])  # inner axes padded to the buffer pitch
+    cells, size = prod(padded), prod(extents)
+    pitch = [prod(extents[a + 1 :]) for a in range(len(extents))]
+    by_tap = w.reshape(groups, per_in, per_out, prod(kernel))
+    plans = []  # per phase: weights (G, taps·O/G, C/G), tap offsets, crop, strided target
+    for phase in itertools.product(*(range(len(p.sizes)) for p in phases)):
+        sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
+        members = [
+            (index, _offset(phases, tap, pitch))
+            for index, tap in enumerate(np.ndindex(*kernel))
+            if all(p.phase[t] == q for p, t, q in zip(phases, tap, phase, strict=True))
+        ]
+        if not members or min(sizes) == 0:
+            continue
+        chosen = by_tap[..., [index for index, _ in members]]  # (G, C/G, O/G, taps)
+        weights = np.ascontiguousarray(chosen.transpose(0, 3, 2, 1)).reshape(groups, -1, per_in)
+        crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
+        where = tuple(
+            slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
+            for q, m, p in zip(phase, sizes, phases, strict=True)
+        )
+        plans.append((weights, [offset for _, offset in members], crop, where))
+    if not plans:
+        return
+    most = max(len(offsets) for _, offsets, _, _ in plans)
+    per_image = filters * most * cells * out.itemsize
+    per_chunk = min(n, max(1, min(PHASE_BLOCK_BYTES, budget) // per_image))
+    staged = _base.workspace("staged", groups * per_in * per_chunk * cells, out.dtype)
+    staged = staged.reshape(groups, per_in, per_chunk, *padded)
+    staged.fill(0)  # the padding cells stay zero; chunks overwrite the real cells only
+    columns = _base.workspace("columns", filters * most * per_chunk * cells, out.dtype)
+    buffer = _base.workspace("phase", filters * per_chunk * size, out.dtype)
+    real = tuple(slice(0, m) for m in spatial)
+    for n0 in range(0, n, per_chunk):
+        count = min(per_chunk, n - n0)
+        stage = staged[:, :, :count]
+        source = x[n0 : n0 + count].reshape(count, groups, per_in, *spatial)
+        stage[(slice(None), slice(None), slice(None), *real)] = np.moveaxis(source, 0, 2)
+        flat = stage.reshape(groups, per_in, count * cells)
+        buf = buffer[: filters * count * size].reshape(groups, per_out, count, size)
+        for weights, offsets, crop, where in plans:
+            taps = len(offsets)
+            cols = columns[: filters * taps * count * cells].reshape(groups, -1, count * cells)
+            np.matmul(weights, flat, out=cols)
+            cols = cols.reshape(groups, taps, per_out, count, cells)
+            delta = offsets[0]  # the first tap is copied; only the rest of the buffer zeroed
+            length = min(cells, size - delta)
+            buf[..., :delta] = 0
+            buf[..., delta + length :] = 0
+            buf[..., delta : delta + length] = cols[:, 0, ..., :length]
+            for t, delta in enumerate(offsets[1:], start=1):
+                length = min(cells, size - delta)
+                buf[..., delta : delta + length] += cols[:, t, ..., :length]
+            grid = buf.reshape(filters, count, *extents)[(slice(None), slice(None), *crop)]
+            target = out[(slice(n0, n0 + count), slice(None), *where)]
+            target[...] = np.moveaxis(grid, 0, 1)
+
+
+def _offset(phases: list[_AxisPhases], tap: tuple[int, ...], pitch: list[int]) -> int:
+    """Flat buffer offset of one tap's shifted block."""
+    return sum(
+        (p.shift[t] + p.origin) * step for p, t, step in zip(phases, tap, pitch, strict=True)
+    )
+
+
+def _gemm_col2im(
+    x: FloatArray, w: FloatArray, plan: DeconvPlan, groups: int, out: FloatArray, budget: int
+) -> None:
+    n, channels = x.shape[:2]
+    per_in = channels // groups
+    kernel = w.shape[2:]
+    taps = prod(kernel)
+    filters = out.shape[1]
+    weights = np.ascontiguousarray(
+        w.reshape(groups, per_in, -1).transpose(0, 2, 1)
+    )  # (G, O/G·k, C/G)
+    axes = plan.axes
+    rows, rest_shape = x.shape[2], x.shape[3:]
+    rest = prod(rest_shape)
+    flat = x.reshape(n, groups, per_in, rows * rest)
+    row_bytes = filters * taps * rest * out.itemsize
+    chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
+    largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * filters * taps * rest
+    buffer = _base.workspace("columns", largest, out.dtype)
+    spans = [
+        [tap_span(a.input, a.output, a.stride, t * a.dilation - a.pad_low) for t in range(a.kernel)]
+        for a in axes
+    ]
+    for n0, n1, r0, r1 in chunks:
+        count = n1 - n0
+        cols = buffer[: count * filters * taps * (r1 - r0) * rest].reshape(
+            count, groups, -1, (r1 - r0) * rest
+        )
+        np.matmul(weights, flat[n0:n1, :, :, r0 * rest : r1 * rest], out=cols)
+        cols_t = cols.reshape(count, filters, *kernel, r1 - r0, *rest_shape)
+        for tap in np.ndindex(*kernel):
+            src: list[slice] = []
+            dst: list[slice] = []
+            for axis, (t, a) in enumerate(zip(tap, axes, strict=True)):
+                i0, i1 = spans[axis][t]
+                origin = 0
+                if axis == 0:
+                    i0, i1, origin = max(i0, r0), min(i1, r1), r0
+                if i1 <= i0:
+                    break
+                start = i0 * a.stride + t * a.dilation - a.pad_low
+                src.append(slice(i0 - origin, i1 - origin))
+                dst.append(slice(start, start + (i1 - i0 - 1) * a.stride + 1, a.stride))
+            else:
+                out[(slice(n0, n1), slice(None), *dst)] += cols_t[
+                    (slice(None), slice(None), *tap, *src)
+                ]
