@@ -29,6 +29,7 @@ COMMANDS = {
     "port": "convcalc.cli.port_cmd:port",
     "solve": "convcalc.cli.solve_cmd:solve",
     "run": "convcalc.cli.run_cmd:run",
+    "demo": "convcalc.cli.demo_cmd:demo",
 }
 
 
@@ -62,6 +63,7 @@ def cli() -> None:
     """Convolution, transposed-convolution and pooling calculator.
 
     \b
+    convcalc demo                                        a tour on built-in examples
     convcalc shape conv -i 224x224 -k 7 -s 2 -p same     output size and pad split
     convcalc shape invert -o 7 -k 3 -s 2 -p 1            inputs that give 7, output_padding
     convcalc run conv --kernel sobel-x -p same img.txt   run a layer on an array

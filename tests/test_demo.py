@@ -1,0 +1,18 @@
+"""`convcalc demo` runs every step on its built-in examples."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from convcalc.cli import cli
+
+
+def test_demo_runs_every_step() -> None:
+    result = CliRunner().invoke(cli, ["demo"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "before = total // 2 = 1, after = total − before = 2" in out
+    assert "inputs 11..12 (0-based) are never reached by a window: dropped" in out
+    assert "[0, 1, 2.5, 4, 1.5]" in out
+    assert "36  36  0  0  -36  -36" in out
+    assert out.count("$ convcalc ") == 5
