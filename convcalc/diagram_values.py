@@ -2,17 +2,15 @@
 
 NumPy is imported here only; ``convcalc diagram`` loads this module only with ``--values``.
 
-The output values come from :func:`compute_output`, an interim executor kept in one place
-on purpose: a direct NumPy dot product per window (convolution, pooling) and a scatter
-(transposed convolution), fine for the small arrays a diagram shows.
+The output values come from the executor (:mod:`convcalc.execute`) with the plan's exact
+geometry, so a diagram shows the numbers ``convcalc run`` computes.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import os
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,7 +22,7 @@ from convcalc.shape import DeconvPlan, WindowPlan
 __all__ = ["Op", "compute_output", "diagram_values", "load_array"]
 
 Op = Literal["conv", "deconv", "max", "avg"]
-Array = NDArray[np.float64]
+Array = NDArray[np.floating[Any]]
 
 
 def load_array(spec: str, what: str, stdin: str | None = None) -> Array:
@@ -93,64 +91,36 @@ def compute_output(
     *,
     include_pad: bool = True,
 ) -> Array:
-    """The layer's output for input *x* (and *kernel*), computed directly.
+    """The layer's output for input *x* (and *kernel*), from the executor with the plan's
+    exact geometry (explicit pads, ceil mode, output size).
 
-    Convolution is cross-correlation (PyTorch, TensorFlow); padding is zero, ignored by
-    max pooling and counted by average pooling only with *include_pad*; a transposed
-    convolution scatters ``x[i]·w[t]`` to ``i·s + t·d`` and keeps cells ``pad_low ..``.
+    Convolution is cross-correlation (PyTorch, TensorFlow); max pooling ignores padding;
+    average pooling counts pad cells only with *include_pad*.
 
     >>> from convcalc.shape import conv_plan
     >>> compute_output(conv_plan((4,), 2), np.arange(4.0), np.ones(2), "conv").tolist()
     [1.0, 3.0, 5.0]
     """
-    # TODO(lead): switch to convcalc.execute once merged
+    from convcalc import execute
+
+    s = [a.stride for a in plan.axes]
+    d = [a.dilation for a in plan.axes]
+    p = [a.pads for a in plan.axes]
     if isinstance(plan, DeconvPlan):
         assert kernel is not None
-        return _scatter(plan, x, kernel)
-    out = np.empty(plan.output)
-    for idx in np.ndindex(*plan.output):
-        taps = [np.asarray(a.taps(j)) for a, j in zip(plan.axes, idx, strict=True)]
-        inside = [(t >= 0) & (t < a.input) for t, a in zip(taps, plan.axes, strict=True)]
-        padded = [
-            (t >= -a.pad_low) & (t < a.input + a.pad_high)
-            for t, a in zip(taps, plan.axes, strict=True)
-        ]
-        clipped = [np.clip(t, 0, a.input - 1) for t, a in zip(taps, plan.axes, strict=True)]
-        window = x[np.ix_(*clipped)]
-        mask = _outer(inside)
-        if op == "conv":
-            assert kernel is not None
-            out[idx] = float(np.sum(np.where(mask, window, 0.0) * kernel))
-        elif op == "max":
-            out[idx] = float(np.max(window[mask])) if mask.any() else -math.inf
-        else:
-            count = _outer(padded).sum() if include_pad else mask.sum()
-            total = float(np.sum(np.where(mask, window, 0.0)))
-            out[idx] = total / count if count else math.nan
-    return out
-
-
-def _outer(masks: list[NDArray[np.bool_]]) -> NDArray[np.bool_]:
-    result = masks[0]
-    for m in masks[1:]:
-        result = np.logical_and.outer(result, m)
-    return result
-
-
-def _scatter(plan: DeconvPlan, x: Array, kernel: Array) -> Array:
-    axes = plan.axes
-    full = np.zeros([a.full for a in axes])
-    for tap in np.ndindex(*kernel.shape):
-        where = tuple(
-            slice(t * a.dilation, t * a.dilation + a.stretched, a.stride)
-            for t, a in zip(tap, axes, strict=True)
+        return execute.conv_transpose(
+            x, kernel, stride=s, dilation=d, padding=p, output_size=plan.output
         )
-        full[where] += x * kernel[tap]
-    out = np.zeros(plan.output)
-    src = tuple(slice(a.pad_low, min(a.pad_low + a.output, a.full)) for a in axes)
-    dst = tuple(slice(0, max(min(a.output, a.full - a.pad_low), 0)) for a in axes)
-    out[dst] = full[src]
-    return out
+    if op == "conv":
+        assert kernel is not None
+        return execute.conv(x, kernel, stride=s, dilation=d, padding=p)
+    window = [a.kernel for a in plan.axes]
+    ceil = plan.axes[0].ceil_mode
+    if op == "max":
+        return execute.max_pool(x, window, stride=s, dilation=d, padding=p, ceil_mode=ceil)
+    return execute.avg_pool(
+        x, window, stride=s, dilation=d, padding=p, ceil_mode=ceil, count_include_pad=include_pad
+    )
 
 
 def diagram_values(

@@ -185,7 +185,8 @@ def test_deconv_strip_counts_match_engine(axis: DeconvAxis) -> None:
     assert indices == sorted(set(indices))
     assert set(indices) <= set(range(axis.input))
     body = seq[low : strip.length - high]
-    assert all(c.kind in (Kind.INPUT, Kind.STRETCH_ZERO) for c in body)
+    if crop_low <= axis.stretched:  # otherwise the crop reaches into the trailing zeros
+        assert all(c.kind in (Kind.INPUT, Kind.STRETCH_ZERO) for c in body)
     if crop_low + crop_high == 0:
         assert len(body) == axis.stretched
     for j in range(strip.outputs):
