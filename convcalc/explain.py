@@ -83,14 +83,14 @@ def _general_lines(p: AxisPlan, k: str) -> list[str]:
         return [
             f"out = floor((in + before + after − {k}) / s) + 1 = floor({nums}) + 1 = {p.output}"
         ]
-    room = p.input + p.pad_low + p.pad_high - p.effective_kernel
-    raw = -(-room // p.stride) + 1
+    raw = p.output + 1 if p.ceil_dropped else p.output
     lines = [f"out = ceil((in + before + after − {k}) / s) + 1 = ceil({nums}) + 1 = {raw}"]
-    if raw != p.output:
-        start = (raw - 1) * p.stride
+    if p.ceil_dropped:
+        start = p.output * p.stride
+        where = "inside the right padding" if start < p.padded else "past the padded end"
         lines.append(
-            f"window {raw - 1} would start at padded cell {start} ≥ in + before = "
-            f"{p.input + p.pad_low}, inside the right padding: dropped, out = {p.output}"
+            f"window {p.output} would start at padded cell {start} ≥ in + before = "
+            f"{p.input + p.pad_low}, {where}: dropped, out = {p.output}"
         )
     if p.overhang:
         lines.append(f"the last window reaches {p.overhang} cell(s) past the padded end")

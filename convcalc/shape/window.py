@@ -37,6 +37,7 @@ __all__ = [
     "pool_output_shape",
     "pool_plan",
     "preimage",
+    "window_count",
 ]
 
 
@@ -99,10 +100,8 @@ class AxisPlan:
         >>> pool_axis(5, 2, ceil_mode=True).ceil_dropped   # its 3rd window is kept
         False
         """
-        if not self.ceil_mode:
-            return False
         room = self.padded - self.effective_kernel
-        return -(-room // self.stride) + 1 > self.output
+        return self.ceil_mode and window_count(room, self.stride, ceil_mode=True) > self.output
 
     def window_start(self, j: int) -> int:
         """Input index (may be negative: padding) of window *j*'s first tap."""
@@ -131,6 +130,16 @@ class WindowPlan:
     @property
     def pads(self) -> tuple[Pair, ...]:
         return tuple(a.pads for a in self.axes)
+
+
+def window_count(room: int, stride: int, *, ceil_mode: bool = False) -> int:
+    """Window positions with *room* cells of slack (padded length − k_eff), stride apart:
+    ``room // s + 1``, or ``ceil(room / s) + 1`` in ceil mode (before the drop rule).
+
+    >>> window_count(5, 2), window_count(5, 2, ceil_mode=True)
+    (3, 4)
+    """
+    return (-(-room // stride) if ceil_mode else room // stride) + 1
 
 
 def conv_axis(
@@ -169,13 +178,9 @@ def conv_axis(
     low, high = resolve_pads(n, k_eff, stride, padding)
     if low < 0 or high < 0:
         raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
-    room = n + low + high - k_eff
-    if ceil_mode:
-        out = -(-room // stride) + 1
-        if (out - 1) * stride >= n + low:
-            out -= 1
-    else:
-        out = room // stride + 1
+    out = window_count(n + low + high - k_eff, stride, ceil_mode=ceil_mode)
+    if ceil_mode and (out - 1) * stride >= n + low:
+        out -= 1  # PyTorch / ONNX: no window may start in the right padding
     if out < 1:
         raise EmptyOutputError(_empty_message(n, kernel, dilation, low, high, padding))
     mode = padding if isinstance(padding, Padding) else None
