@@ -264,6 +264,22 @@ def _merge_axes(items: list[tuple[str, str, list[str]]]) -> list[tuple[str, list
     return [(f"{name}: {head}" if name else head, lines) for name, head, lines in items]
 
 
+def _geometry(plan: WindowPlan | DeconvPlan, explicit: str) -> list[str]:
+    """Title parts shared by every diagram: input, kernel, stride, dilation, padding."""
+    axes = plan.axes
+    parts = [
+        f"input {_shape(plan.input)}",
+        f"kernel {_shape(a.kernel for a in axes)}",
+        f"stride {_per_axis(a.stride for a in axes)}",
+    ]
+    if any(a.dilation > 1 for a in axes):
+        parts.append(f"dilation {_per_axis(a.dilation for a in axes)}")
+    mode = axes[0].padding
+    pads = _pads(plan.pads)
+    parts.append(f"padding {mode.value} ({pads})" if mode is not None else f"{explicit} {pads}")
+    return parts
+
+
 class WindowDiagram(_Diagram):
     """A convolution or pooling drawn on its padded grid.
 
@@ -311,16 +327,7 @@ class WindowDiagram(_Diagram):
 
     def title(self) -> Text:
         axes = self.plan.axes
-        parts = [
-            f"input {_shape(self.plan.input)}",
-            f"kernel {_shape(a.kernel for a in axes)}",
-            f"stride {_per_axis(a.stride for a in axes)}",
-        ]
-        if any(a.dilation > 1 for a in axes):
-            parts.append(f"dilation {_per_axis(a.dilation for a in axes)}")
-        mode = axes[0].padding
-        pads = _pads(self.plan.pads)
-        parts.append(f"padding {mode.value} ({pads})" if mode is not None else f"pads {pads}")
+        parts = _geometry(self.plan, "pads")
         if any(a.ceil_mode for a in axes):
             parts.append("ceil mode")
         text = Text(f"{self.op}: ", "bold")
@@ -534,16 +541,7 @@ class DeconvDiagram(_Diagram):
 
     def title(self) -> Text:
         axes = self.plan.axes
-        parts = [
-            f"input {_shape(self.plan.input)}",
-            f"kernel {_shape(a.kernel for a in axes)}",
-            f"stride {_per_axis(a.stride for a in axes)}",
-        ]
-        if any(a.dilation > 1 for a in axes):
-            parts.append(f"dilation {_per_axis(a.dilation for a in axes)}")
-        mode = axes[0].padding
-        pads = _pads(self.plan.pads)
-        parts.append(f"padding {mode.value} ({pads})" if mode is not None else f"padding {pads}")
+        parts = _geometry(self.plan, "padding")
         if any(a.output_padding for a in axes):
             parts.append(f"output_padding {_per_axis(self.plan.output_padding)}")
         text = Text("transposed convolution: ", "bold")
