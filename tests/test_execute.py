@@ -12,6 +12,7 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import convcalc.execute.transpose as transpose_module
 from convcalc.errors import ArrayFormatError, EmptyOutputError, NoInverseError, SpecError
 from convcalc.execute import (
     avg_pool,
@@ -540,6 +541,30 @@ def test_unpool_roundtrip_and_sizes() -> None:
         max_unpool(values, idx[:1], 2)
     with pytest.raises(SpecError):
         max_unpool(values, idx, 2, padding="same")
+
+
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "dilation"),
+    [(4, 2, 1, 1), (3, 2, 1, 1), (2, 3, 0, 1), (3, 2, 0, 2), (5, 1, 2, 1), (8, 4, 2, 1)],
+)
+def test_conv_transpose_subpixel_chunks_match_col2im(
+    monkeypatch: pytest.MonkeyPatch, kernel: int, stride: int, padding: int, dilation: int
+) -> None:
+    """The sub-pixel path, one image per chunk, equals the per-tap col2im (``budget=1``
+    forces the latter); stride 3 with kernel 2 leaves output phases no tap reaches."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((3, 4, 7, 6))
+    w = rng.standard_normal((4, 5, kernel, kernel - 1 if kernel > 2 else kernel))
+    kwargs: dict[str, Any] = {"stride": stride, "padding": padding, "dilation": dilation}
+    reference = conv_transpose(x, w, layout="nchw", budget=1, **kwargs)
+    monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
+    got = conv_transpose(x, w, layout="nchw", **kwargs)
+    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    x3 = rng.standard_normal((2, 3, 4, 5, 3))
+    w3 = rng.standard_normal((3, 2, kernel, 2, 3))
+    reference3 = conv_transpose(x3, w3, layout="ncdhw", budget=1, **kwargs)
+    got3 = conv_transpose(x3, w3, layout="ncdhw", **kwargs)
+    np.testing.assert_allclose(got3, reference3, rtol=1e-12, atol=1e-12)
 
 
 def test_tf_transposed_semantics() -> None:
