@@ -321,14 +321,19 @@ def _parse_text(text: str, what: str) -> Array:
     return values.reshape(len(rows), width)
 
 
-def _number_strings(array: Array, json_style: bool) -> npt.NDArray[np.str_]:
-    """Shortest round-trip text of every element, same shape: whole numbers without ``.0``,
-    ``-0`` as ``0``, NaN/inf as ``nan``/``inf`` (JSON: ``NaN``/``Infinity``)."""
+def _number_strings(
+    array: Array, json_style: bool, precision: int | None = None
+) -> npt.NDArray[np.str_]:
+    """Shortest round-trip text of every element (or *precision* significant digits), same
+    shape: whole numbers without ``.0``, ``-0`` as ``0``, NaN/inf as ``nan``/``inf`` (JSON:
+    ``NaN``/``Infinity``)."""
     a = np.asarray(array)
     if a.dtype.kind in "biu":
         return a.astype(np.int64).astype(np.str_)
     kind = np.dtype(np.float32 if a.dtype.itemsize <= 4 else np.float64)
     flat: npt.NDArray[np.floating[Any]] = np.ravel(a.astype(kind, copy=False))
+    if precision is not None:
+        flat = np.array([float(f"{v:.{precision}g}") for v in flat.tolist()], dtype=kind)
     if flat.dtype == np.float32:
         strings = np.array([str(v) for v in flat], dtype=np.str_)  # NumPy's shortest repr
     else:
@@ -346,10 +351,15 @@ def _number_strings(array: Array, json_style: bool) -> npt.NDArray[np.str_]:
     return strings.reshape(a.shape)
 
 
-def format_array(array: Array, fmt: str) -> str:
-    """*array* as JSON, aligned text or CSV (ends with a newline)."""
+def format_array(array: Array, fmt: str, *, precision: int | None = None) -> str:
+    """*array* as JSON, aligned text or CSV (ends with a newline), each number in its
+    shortest round-trip form or rounded to *precision* significant digits.
+
+    >>> print(format_array(np.array([1 / 3, 2.0]), "text", precision=3), end="")
+    0.333  2
+    """
     a = np.asarray(array)
-    strings = _number_strings(a, fmt == "json")
+    strings = _number_strings(a, fmt == "json", precision)
     if fmt == "json":
         if a.ndim <= 1:
             return "[" + ", ".join(strings.tolist()) + "]\n"
@@ -377,8 +387,15 @@ def _json_nested(cells: npt.NDArray[np.object_], depth: int) -> str:
     return "[" + separator.join(_json_nested(sub, depth + 1) for sub in cells) + "]"
 
 
-def write_array(array: Array, fmt: str, stream: IO[bytes], *, name: str = "output") -> None:
-    """Write *array* to a binary *stream* in *fmt*."""
+def write_array(
+    array: Array,
+    fmt: str,
+    stream: IO[bytes],
+    *,
+    name: str = "output",
+    precision: int | None = None,
+) -> None:
+    """Write *array* to a binary *stream* in *fmt* (*precision*: text formats only)."""
     if fmt == "npy":
         # Through .write() only: ndarray.tofile on a closed pipe raises a bare OSError
         # instead of BrokenPipeError.
@@ -387,7 +404,7 @@ def write_array(array: Array, fmt: str, stream: IO[bytes], *, name: str = "outpu
         savez: Any = np.savez
         savez(stream, **{name: np.asarray(array)})
     elif fmt in ("json", "text", "csv"):
-        stream.write(format_array(array, fmt).encode("utf-8"))
+        stream.write(format_array(array, fmt, precision=precision).encode("utf-8"))
     else:
         raise ArrayFormatError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 

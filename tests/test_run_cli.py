@@ -240,3 +240,19 @@ def test_closed_pipe_ends_quietly(tmp_path: Path, fmt: str) -> None:
     )
     subprocess.run(command, shell=True, env=env, check=True)
     assert (tmp_path / "err.txt").read_text() == ""
+
+
+def test_precision_rounds_text_csv_and_json(tmp_path: Path) -> None:
+    args = ["pool", "--op", "avg", "-k", "3", "-s", "1", "-p", "1", "--precision", "3"]
+    result = invoke(args, "[[1, 2], [3, 4]]\n")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "[[1.11, 1.11],\n [1.11, 1.11]]\n"
+    csv = invoke([*args, "--output-format", "csv"], "1 2\n3 4\n")
+    assert csv.stdout == "1.11,1.11\n1.11,1.11\n"
+    exact = invoke(args[:-2], "[[1, 2], [3, 4]]\n")
+    assert "1.1111111111111112" in exact.stdout
+    out = tmp_path / "avg.txt"
+    assert invoke([*args, "-o", str(out)], "1 2\n3 4\n").exit_code == 0
+    assert out.read_text() == "1.11  1.11\n1.11  1.11\n"
+    bad = invoke([*args[:-1], "0"], "1 2\n")
+    assert bad.exit_code == 2 and "--precision" in bad.stderr

@@ -43,6 +43,10 @@ KERNEL_NAMES = [
 BINARY = ("npy", "npz")
 
 
+def _remember_precision(ctx: click.Context, _: click.Parameter, value: int | None) -> None:
+    ctx.meta["convcalc.precision"] = value
+
+
 def io_options(f: F) -> F:
     """FILE argument, ``-o``, ``--format``, ``--output-format`` and ``--layout``."""
     for option in reversed(
@@ -67,6 +71,14 @@ def io_options(f: F) -> F:
                 "--output-format",
                 type=click.Choice(FORMATS),
                 help="Output format [default: from -o's extension, else the input's].",
+            ),
+            click.option(
+                "--precision",
+                type=click.IntRange(1, 17),
+                expose_value=False,
+                callback=_remember_precision,
+                help="Significant digits in text, CSV and JSON output [default: the "
+                "shortest form that reads back exactly].",
             ),
             click.option(
                 "--layout",
@@ -483,6 +495,7 @@ def _emit(
     """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats."""
     from convcalc import arrayio
 
+    precision: int | None = click.get_current_context().meta.get("convcalc.precision")
     to_stdout = output in (None, "-")
     fmt = output_format or (None if to_stdout else arrayio.format_for_path(str(output)))
     fmt = fmt or input_format
@@ -495,7 +508,7 @@ def _emit(
         fmt = "text" if result.ndim <= 2 else "json"
 
     def writer(array: npt.NDArray[Any], chosen: str) -> Callable[[IO[bytes]], None]:
-        return lambda stream: arrayio.write_array(array, chosen, stream)
+        return lambda stream: arrayio.write_array(array, chosen, stream, precision=precision)
 
     files = [
         (path, writer(array, arrayio.format_for_path(path) or fmt)) for path, array in extra or []
@@ -508,7 +521,7 @@ def _emit(
             arrayio.write_outputs(files)
         arrayio.write_array(result, fmt, stdout)
     else:
-        text = arrayio.format_array(result, fmt).encode("utf-8")
+        text = arrayio.format_array(result, fmt, precision=precision).encode("utf-8")
         if files:
             arrayio.write_outputs(files)
         stdout.write(text)
