@@ -17,8 +17,24 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import click
 
-from convcalc.cli.params import SIZES, PaddingValue, SizesType, geometry_options
-from convcalc.shape import DeconvPlan, WindowPlan, conv_plan, deconv_plan, pool_plan
+from convcalc.cli.params import (
+    CEIL_MODE,
+    OUTPUT_PADDING,
+    OUTPUT_SIZE,
+    SIZES,
+    PaddingValue,
+    count_pad_option,
+    geometry_options,
+    pool_op_option,
+)
+from convcalc.shape import (
+    DeconvPlan,
+    WindowPlan,
+    conv_plan,
+    deconv_plan,
+    default_count_include_pad,
+    pool_plan,
+)
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -188,27 +204,9 @@ def conv(
 @diagram.command()
 @_input_option
 @geometry_options(stride_default=None)
-@click.option(
-    "--ceil-mode",
-    is_flag=True,
-    help="Round the window count up (PyTorch/ONNX ceil_mode; a window that would "
-    "start in the right padding is dropped).",
-)
-@click.option(
-    "--op",
-    "pool_op",
-    type=click.Choice(["max", "avg"]),
-    default="max",
-    show_default=True,
-    help="Max or average pooling.",
-)
-@click.option(
-    "--count-include-pad/--no-count-include-pad",
-    default=True,
-    show_default=True,
-    help="Average pooling: count padding in each divisor (PyTorch default) or not "
-    "(TensorFlow, ONNX default).",
-)
+@CEIL_MODE
+@pool_op_option("pool_op")
+@count_pad_option("count_include_pad")
 @_view_options(kernel_values=False)
 def pool(
     input_: Sizes | None,
@@ -218,7 +216,7 @@ def pool(
     padding: PaddingValue,
     ceil_mode: bool,
     pool_op: str,
-    count_include_pad: bool,
+    count_include_pad: bool | None,
     **view: Any,
 ) -> None:
     """Pooling windows; ceil mode's overhang and dropped window; average divisors.
@@ -234,6 +232,8 @@ def pool(
         size, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
     )
     average = pool_op == "avg"
+    if count_include_pad is None:
+        count_include_pad = default_count_include_pad(plan)
     kind: Op = "avg" if average else "max"
     values = _values(plan, x, None, kind, include_pad=count_include_pad)
     op = "average pooling" if average else "max pooling"
@@ -252,18 +252,8 @@ def pool(
 @diagram.command()
 @_input_option
 @geometry_options(padding_default="0")
-@click.option(
-    "--output-padding",
-    type=SizesType(minimum=0),
-    metavar="SIZES",
-    help="Cells added at the end (PyTorch; with a named mode: Keras' meaning).",
-)
-@click.option(
-    "--output-size",
-    type=SIZES,
-    metavar="SIZES",
-    help="Wanted output size (TensorFlow output_shape / PyTorch output_size).",
-)
+@OUTPUT_PADDING
+@OUTPUT_SIZE
 @_view_options(kernel_values=True)
 def deconv(
     input_: Sizes | None,

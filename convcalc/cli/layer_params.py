@@ -1,8 +1,9 @@
 """Options that describe one layer, shared by ``compare``, ``port`` and ``solve``.
 
 Every command that talks about one layer takes the same spelling as ``convcalc shape``:
-``-i``, ``-k``, ``-s``, ``-d``, ``-p``; pools add ``--type``, ``--ceil-mode`` and
-``--count-pad/--no-count-pad``; transposed convs add ``--output-padding``/``--output-size``.
+``-i``, ``-k``, ``-s``, ``-d``, ``-p``; pools add ``--op`` (alias ``--type``),
+``--ceil-mode`` and ``--count-include-pad/--no-count-include-pad`` (alias ``--count-pad``);
+transposed convs add ``--output-padding``/``--output-size``.
 """
 
 from __future__ import annotations
@@ -13,21 +14,20 @@ from typing import Any, TypeVar
 
 import click
 
-from convcalc.cli.params import SIZES, SizesType, geometry_options
+from convcalc.cli.params import (
+    CEIL_MODE,
+    INPUT,
+    OUTPUT_PADDING,
+    OUTPUT_SIZE,
+    count_pad_option,
+    geometry_options,
+    pool_op_option,
+)
 
 __all__ = ["INPUT", "JSON_FLAG", "console", "emit_json", "layer_options", "print_rich"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-INPUT = click.option(
-    "-i",
-    "--input",
-    "input_",
-    type=SIZES,
-    required=True,
-    metavar="SIZES",
-    help="Spatial input size: 13, 224x224, 16x32x32.",
-)
 JSON_FLAG = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object instead of the tables."
 )
@@ -57,41 +57,15 @@ def layer_options(op: str) -> Callable[[F], F]:
         extra: list[Callable[[F], F]] = []
         if op == "pool":
             extra += [
-                click.option(
-                    "--type",
-                    "pool",
-                    type=click.Choice(["max", "avg"]),
-                    default="max",
-                    show_default=True,
-                    help="Max or average pooling.",
-                ),
-                click.option(
-                    "--ceil-mode",
-                    is_flag=True,
-                    help="Round the window count up (PyTorch/ONNX ceil_mode).",
-                ),
-                click.option(
-                    "--count-pad/--no-count-pad",
-                    default=None,
-                    help="Average pool: divide by pad cells too (PyTorch count_include_pad). "
-                    "Default: the framework's (TF/ONNX exclude, PyTorch includes).",
+                pool_op_option("pool"),
+                CEIL_MODE,
+                count_pad_option(
+                    "count_pad",
+                    "[default: each framework's own: TF/ONNX exclude, PyTorch includes].",
                 ),
             ]
         if op == "deconv":
-            extra += [
-                click.option(
-                    "--output-padding",
-                    type=SizesType(minimum=0),
-                    metavar="SIZES",
-                    help="Cells added at the end (PyTorch; with a mode name: Keras' meaning).",
-                ),
-                click.option(
-                    "--output-size",
-                    type=SIZES,
-                    metavar="SIZES",
-                    help="Wanted output size (TF output_shape / PyTorch output_size).",
-                ),
-            ]
+            extra += [OUTPUT_PADDING, OUTPUT_SIZE]
         for option in reversed(extra):
             f = option(f)
         f = geometry_options(

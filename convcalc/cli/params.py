@@ -16,7 +16,18 @@ from click.shell_completion import CompletionItem
 from convcalc.errors import SpecError
 from convcalc.shape import Padding
 
-__all__ = ["PADDING", "PaddingType", "SizesType", "geometry_options"]
+__all__ = [
+    "CEIL_MODE",
+    "INPUT",
+    "OUTPUT_PADDING",
+    "OUTPUT_SIZE",
+    "PADDING",
+    "PaddingType",
+    "SizesType",
+    "count_pad_option",
+    "geometry_options",
+    "pool_op_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 PadEntry = int | tuple[int, int]
@@ -141,3 +152,60 @@ def geometry_options(
         return f
 
     return decorate
+
+
+INPUT = click.option(
+    "-i",
+    "--input",
+    "input_",
+    type=SIZES,
+    required=True,
+    metavar="SIZES",
+    help="Spatial input size: 13, 224x224, 16x32x32.",
+)
+CEIL_MODE = click.option(
+    "--ceil-mode",
+    is_flag=True,
+    help="Round the window count up (PyTorch/ONNX ceil_mode; a window that would start in "
+    "the right padding is dropped).",
+)
+OUTPUT_PADDING = click.option(
+    "--output-padding",
+    type=SizesType(minimum=0),
+    metavar="SIZES",
+    help="Cells added at the end (PyTorch; with a mode name: Keras' meaning).",
+)
+OUTPUT_SIZE = click.option(
+    "--output-size",
+    type=SIZES,
+    metavar="SIZES",
+    help="Wanted output size (TensorFlow output_shape / PyTorch output_size); the "
+    "output_padding that reaches it is found, or the reachable range named.",
+)
+
+
+def pool_op_option(dest: str) -> Callable[[F], F]:
+    """``--op max|avg`` (alias ``--type``), stored as *dest*."""
+    return click.option(
+        "--op",
+        "--type",
+        dest,
+        type=click.Choice(["max", "avg"]),
+        default="max",
+        show_default=True,
+        help="Max pooling (pad cells are −inf) or average pooling.",
+    )
+
+
+def count_pad_option(dest: str, default_text: str | None = None) -> Callable[[F], F]:
+    """``--count-include-pad/--no-count-include-pad`` (alias ``--count-pad``), stored as
+    *dest*; unset (``None``) means the default rule that *default_text* describes."""
+    return click.option(
+        "--count-include-pad/--no-count-include-pad",
+        "--count-pad/--no-count-pad",
+        dest,
+        default=None,
+        help="Average pooling: count pad cells in each divisor (PyTorch count_include_pad) "
+        "or not (TensorFlow, ONNX) "
+        + (default_text or "[default: include for explicit pads, exclude for a mode name]."),
+    )

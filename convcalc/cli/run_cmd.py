@@ -15,7 +15,17 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from convcalc.cli.params import PADDING, SIZES, PaddingValue, SizesType, geometry_options
+from convcalc.cli.params import (
+    CEIL_MODE,
+    OUTPUT_PADDING,
+    OUTPUT_SIZE,
+    PADDING,
+    SIZES,
+    PaddingValue,
+    count_pad_option,
+    geometry_options,
+    pool_op_option,
+)
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -217,18 +227,8 @@ def conv(
     show_default=True,
     help="Pads cropped from the result (PyTorch), or same/valid (TensorFlow/Keras).",
 )
-@click.option(
-    "--output-padding",
-    type=SizesType(minimum=0),
-    metavar="SIZES",
-    help="Cells appended at the end (PyTorch; with same/valid: Keras' meaning).",
-)
-@click.option(
-    "--output-size",
-    type=SIZES,
-    metavar="SIZES",
-    help="Output size (TensorFlow output_shape / PyTorch output_size).",
-)
+@OUTPUT_PADDING
+@OUTPUT_SIZE
 def deconv(
     input_file: str | None,
     output: str | None,
@@ -275,25 +275,9 @@ def deconv(
 @run.command()
 @io_options
 @geometry_options(stride_default=None)
-@click.option(
-    "--op",
-    type=click.Choice(["max", "avg"]),
-    default="max",
-    show_default=True,
-    help="Max (pads are −inf) or average pooling.",
-)
-@click.option(
-    "--ceil-mode",
-    is_flag=True,
-    help="Round the window count up (PyTorch ceil_mode: a window that would start in the "
-    "right padding is dropped).",
-)
-@click.option(
-    "--count-include-pad/--no-count-include-pad",
-    default=None,
-    help="avg: count pad cells in the divisor (PyTorch's default) or not (TensorFlow, "
-    "ONNX) [default: include for explicit pads, exclude for a mode name].",
-)
+@pool_op_option("op")
+@CEIL_MODE
+@count_pad_option("count_include_pad")
 @click.option(
     "--indices",
     metavar="FILE",

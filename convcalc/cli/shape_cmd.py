@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from convcalc import jsonable
-from convcalc.cli.params import SIZES, PaddingValue, SizesType, geometry_options
+from convcalc.cli.params import (
+    CEIL_MODE,
+    INPUT,
+    OUTPUT_PADDING,
+    OUTPUT_SIZE,
+    SIZES,
+    PaddingValue,
+    geometry_options,
+)
 from convcalc.shape import conv_plan, deconv_plan, invert_plan, pool_plan
 
 if TYPE_CHECKING:
@@ -21,15 +29,6 @@ __all__ = ["shape"]
 
 Sizes = tuple[int, ...]
 
-INPUT = click.option(
-    "-i",
-    "--input",
-    "input_",
-    type=SIZES,
-    required=True,
-    metavar="SIZES",
-    help="Spatial input size: 13, 224x224, 16x32x32.",
-)
 JSON_FLAG = click.option(
     "--json", "as_json", is_flag=True, help="Print one JSON object instead of the table."
 )
@@ -108,12 +107,7 @@ def conv(
 @shape.command()
 @INPUT
 @geometry_options(stride_default=None)
-@click.option(
-    "--ceil-mode",
-    is_flag=True,
-    help="Round the window count up (PyTorch/ONNX ceil_mode; a window that would "
-    "start in the right padding is dropped).",
-)
+@CEIL_MODE
 @JSON_FLAG
 @EXPLAIN
 def pool(
@@ -147,19 +141,8 @@ def pool(
 @shape.command()
 @INPUT
 @geometry_options(padding_default="0")
-@click.option(
-    "--output-padding",
-    type=SizesType(minimum=0),
-    metavar="SIZES",
-    help="Cells added at the end (PyTorch; with a named mode: Keras' meaning).",
-)
-@click.option(
-    "--output-size",
-    type=SIZES,
-    metavar="SIZES",
-    help="Wanted output size (TensorFlow output_shape / PyTorch output_size); "
-    "convcalc finds the output_padding or names the reachable range.",
-)
+@OUTPUT_PADDING
+@OUTPUT_SIZE
 @JSON_FLAG
 @EXPLAIN
 def deconv(

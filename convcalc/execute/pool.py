@@ -33,8 +33,7 @@ from convcalc.execute._base import (
     tap_span,
 )
 from convcalc.execute.layout import Layout, get_layout
-from convcalc.shape import AxisPlan, Padding, PaddingArg, WindowPlan, pool_plan
-from convcalc.shape.padding import normalize_padding
+from convcalc.shape import AxisPlan, PaddingArg, WindowPlan, default_count_include_pad, pool_plan
 from convcalc.shape.transpose import unpool_output_shape
 
 __all__ = ["avg_pool", "max_pool", "max_unpool", "pool_divisor"]
@@ -122,9 +121,7 @@ def avg_pool(
     """
     lay, xf, plan = _setup(x, window, stride, dilation, padding, ceil_mode, layout)
     if count_include_pad is None:
-        count_include_pad = not isinstance(
-            normalize_padding(plain_ints(padding), len(plan.axes)), Padding
-        )
+        count_include_pad = default_count_include_pad(plan)
     divisor = pool_divisor(plan, count_include_pad)
     if divisor.size and divisor.min() == divisor.max():
         divisor = divisor.reshape(-1)[:1].reshape((1,) * divisor.ndim)

@@ -33,6 +33,7 @@ __all__ = [
     "conv_axis",
     "conv_output_shape",
     "conv_plan",
+    "default_count_include_pad",
     "pool_axis",
     "pool_output_shape",
     "pool_plan",
@@ -309,6 +310,18 @@ def pool_output_shape(
         padding=padding,
         ceil_mode=ceil_mode,
     ).output
+
+
+def default_count_include_pad(plan: WindowPlan) -> bool:
+    """The average-pool divisor rule that goes with the padding's style: explicit pads
+    (PyTorch) count pad cells, a mode name (TensorFlow, ONNX ``auto_pad``) does not.
+
+    >>> default_count_include_pad(pool_plan((6,), 3, padding=1))
+    True
+    >>> default_count_include_pad(pool_plan((6,), 3, padding="same"))
+    False
+    """
+    return plan.axes[0].padding is None
 
 
 def preimage(target: int, forward: Callable[[int], int], low: int, high: int) -> range:
