@@ -23,6 +23,7 @@ print(json.dumps(sorted(m for m in ("numpy", "rich", "click") if m in sys.module
         ("convcalc.explain", []),
         ("convcalc.jsonable", []),
         ("convcalc.errors", []),
+        ("convcalc.report", ["click"]),
         ("convcalc.cli", ["click"]),
     ],
 )
@@ -51,12 +52,14 @@ def test_shape_json_query_loads_no_numpy_or_rich() -> None:
     assert done.stderr.strip() == "[]"
 
 
-def test_human_shape_query_loads_no_numpy() -> None:
+@pytest.mark.parametrize("command", ["conv", "pool", "deconv", "invert"])
+def test_human_shape_query_loads_no_numpy_or_rich(command: str) -> None:
+    size = "'-o', '7'" if command == "invert" else "'-i', '13'"
     code = (
         "import sys\n"
         "from convcalc.cli import cli\n"
-        "cli.main(['shape', 'conv', '-i', '13', '-k', '6'], standalone_mode=False)\n"
-        "print('numpy' in sys.modules, file=sys.stderr)\n"
+        f"cli.main(['shape', '{command}', {size}, '-k', '3'], standalone_mode=False)\n"
+        "print([m for m in ('numpy', 'rich') if m in sys.modules], file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stderr.strip() == "False"
+    assert done.stderr.strip() == "[]"

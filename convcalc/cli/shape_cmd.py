@@ -1,12 +1,13 @@
 """``convcalc shape conv|pool|deconv|invert``: sizes and pads, from the shape engine alone.
 
-``--json`` prints one JSON object (schema in :mod:`convcalc.jsonable`) and loads no Rich;
-neither path loads NumPy.
+``--json`` prints one JSON object (schema in :mod:`convcalc.jsonable`); the tables are
+plain styled text (:mod:`convcalc.report`). Neither path loads NumPy or Rich.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import os
+from typing import Any
 
 import click
 
@@ -21,9 +22,6 @@ from convcalc.cli.params import (
     geometry_options,
 )
 from convcalc.shape import conv_plan, deconv_plan, invert_plan, pool_plan
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 __all__ = ["shape"]
 
@@ -54,10 +52,9 @@ def _print_steps(lines: list[str] | None) -> None:
         click.echo("\nstep by step:\n" + "\n".join(lines))
 
 
-def _print_rich(renderable: RenderableType) -> None:
-    from rich.console import Console
-
-    Console(highlight=False).print(renderable)
+def _print_table(text: str) -> None:
+    """Print a report; styles only on a terminal and never with ``NO_COLOR`` set."""
+    click.echo(text, color=False if os.environ.get("NO_COLOR") else None)
 
 
 @click.group()
@@ -100,7 +97,7 @@ def conv(
         return _print_json({"op": "conv", **jsonable.window_dict(plan)}, steps)
     from convcalc.report import window_report
 
-    _print_rich(window_report(plan, "convolution"))
+    _print_table(window_report(plan, "convolution"))
     _print_steps(steps)
 
 
@@ -134,7 +131,7 @@ def pool(
         return _print_json({"op": "pool", **jsonable.window_dict(plan)}, steps)
     from convcalc.report import window_report
 
-    _print_rich(window_report(plan, "pooling"))
+    _print_table(window_report(plan, "pooling"))
     _print_steps(steps)
 
 
@@ -180,7 +177,7 @@ def deconv(
         return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)}, steps)
     from convcalc.report import deconv_report
 
-    _print_rich(deconv_report(plan, "transposed convolution"))
+    _print_table(deconv_report(plan, "transposed convolution"))
     _print_steps(steps)
 
 
@@ -221,5 +218,5 @@ def invert(
         return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)}, steps)
     from convcalc.report import invert_report
 
-    _print_rich(invert_report(per_axis, "inputs of the convolution"))
+    _print_table(invert_report(per_axis, "inputs of the convolution"))
     _print_steps(steps)
