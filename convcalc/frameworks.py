@@ -30,7 +30,7 @@ from convcalc.shape import (
     deconv_plan,
     normalize_padding,
 )
-from convcalc.shape.axes import Pair, Shape, per_axis
+from convcalc.shape.axes import Pair, Shape, broadcast, per_axis
 from convcalc.shape.window import AxisPlan
 
 __all__ = [
@@ -126,10 +126,7 @@ def make_layer(
     kernels = per_axis("kernel", kernel, ndim)
     default_stride: int | Sequence[int] = kernels if op == "pool" else 1
     spec = normalize_padding(padding, ndim)
-    extras = None
-    if output_padding is not None:
-        values = [output_padding] if isinstance(output_padding, int) else list(output_padding)
-        extras = tuple(values * ndim if len(values) == 1 else values)
+    extras = None if output_padding is None else broadcast("output_padding", output_padding, ndim)
     return Layer(
         op,
         shape,

@@ -30,18 +30,27 @@ def effective_kernel(kernel: int, dilation: int = 1) -> int:
     return dilation * (kernel - 1) + 1
 
 
-def per_axis(name: str, value: int | Sequence[int], ndim: int) -> Shape:
-    """Broadcast an int (or a 1-sequence) to *ndim* axes and check every entry is ≥ 1.
+def broadcast(name: str, value: int | Sequence[int], ndim: int) -> Shape:
+    """Broadcast an int (or a 1-sequence) to *ndim* axes; other lengths are an error.
 
-    >>> per_axis("stride", 2, 3)
-    (2, 2, 2)
+    >>> broadcast("output_padding", [1], 2)
+    (1, 1)
     """
     values = [value] if isinstance(value, int) else list(value)
     if len(values) == 1:
         values = values * ndim
     if len(values) != ndim:
         raise SpecError(f"{name} has {len(values)} values but the input has {ndim} axes")
-    return tuple(check_positive(name, v) for v in values)
+    return tuple(values)
+
+
+def per_axis(name: str, value: int | Sequence[int], ndim: int) -> Shape:
+    """:func:`broadcast`, then check every entry is ≥ 1.
+
+    >>> per_axis("stride", 2, 3)
+    (2, 2, 2)
+    """
+    return tuple(check_positive(name, v) for v in broadcast(name, value, ndim))
 
 
 def on_axis(ndim: int, axis: int, plan: Callable[[], T]) -> T:

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from functools import partial
 
 from convcalc.errors import EmptyOutputError, NoInverseError, SpecError
-from convcalc.shape.axes import Pair, Shape, check_positive, effective_kernel, on_axis, per_axis
+from convcalc.shape.axes import (
+    Pair,
+    Shape,
+    broadcast,
+    check_positive,
+    effective_kernel,
+    on_axis,
+    per_axis,
+)
 from convcalc.shape.padding import (
     Padding,
     PaddingArg,
@@ -404,14 +412,7 @@ def deconv_output_shape(
 def _optional_per_axis(
     name: str, value: int | Sequence[int] | None, ndim: int
 ) -> tuple[int | None, ...]:
-    if value is None:
-        return (None,) * ndim
-    values = [value] if isinstance(value, int) else list(value)
-    if len(values) == 1:
-        values = values * ndim
-    if len(values) != ndim:
-        raise SpecError(f"{name} has {len(values)} values but the input has {ndim} axes")
-    return tuple(values)
+    return (None,) * ndim if value is None else broadcast(name, value, ndim)
 
 
 def invert_plan(
