@@ -27,6 +27,7 @@ from typing import Any
 
 THREADS_DEFAULT = 2
 PAUSE = 0.3  # seconds between blocks: lets the other library's spinning threads go to sleep
+WARMUP = 0.1  # seconds of untimed runs starting each block: idle cores take a while to wake
 
 
 def _set_threads(n: int) -> None:
@@ -193,7 +194,9 @@ def _time(fn: Run) -> float:
 
 def _block(fn: Run, count: int) -> list[float]:
     time.sleep(PAUSE)
-    fn()
+    start = time.perf_counter()
+    while time.perf_counter() - start < WARMUP:
+        fn()
     return [_time(fn) for _ in range(count)]
 
 
@@ -208,10 +211,11 @@ def measure(item: Workload, repeats: int, torch: Any) -> tuple[float, float | No
         diff = float(np.max(np.abs(np.asarray(ours).reshape(ref.shape) - ref))) / scale
     mine: list[float] = []
     theirs: list[float] = []
-    # Blocks of runs, alternating between the two libraries, with a pause and an untimed
-    # call before each block: after a call, each library's worker threads keep spinning for
-    # a while (OpenBLAS up to ~0.1 s, OpenMP too) and would slow the other library down on
-    # a 2-core machine if single runs alternated.
+    # Blocks of runs, alternating between the two libraries, with a pause and 0.1 s of
+    # untimed runs before each block: after a call, each library's worker threads keep
+    # spinning for a while (OpenBLAS up to ~0.1 s, OpenMP too) and would slow the other
+    # library down on a 2-core machine if single runs alternated; and on this VM a core idle
+    # for the pause runs a few calls slowly before it is back at speed.
     block = max(1, repeats // 3)
     while len(mine) < repeats:
         mine.extend(_block(item.ours, block))

@@ -696,3 +696,92 @@ def test_workspace_reuse_across_dtypes_and_sizes() -> None:
     first = conv(x.astype(np.float32), w, padding=1, layout="nchw")
     second = conv(x, w, padding=1, layout="nchw")
     np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-5)
+
+
+def test_clear_workspace_frees_every_threads_buffers() -> None:
+    import threading
+
+    from convcalc.execute import _base, clear_workspace
+
+    held: list[int] = []
+
+    def worker() -> None:
+        _base.workspace("w", 1000, np.dtype(np.float64))
+        held.append(len(_base._caches))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    _base.workspace("w", 10, np.dtype(np.float64))
+    assert held and held[0] >= 1
+    clear_workspace()
+    assert all(not cache.arrays for cache in _base._caches)
+
+
+def test_one_thread_blas_restores_the_count_and_nests() -> None:
+    from convcalc.execute import _blas
+
+    control = _blas._openblas()
+    with _blas.one_thread_blas() as outer:
+        assert outer is (control is not None)
+        with _blas.one_thread_blas() as inner:
+            assert inner is outer
+            if control is not None:
+                assert control[0]() == 1
+        if control is not None:
+            assert control[0]() == 1  # still held by the outer block
+    if control is not None:
+        before = control[0]()
+        with _blas.one_thread_blas():
+            pass
+        assert control[0]() == before
+
+
+@pytest.mark.parametrize("threads", ["1", "2", "3"])
+def test_parallel_chunks_match_serial(threads: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Chunks on worker threads (one-thread BLAS) give the numbers of the serial path."""
+    from convcalc.execute import _base
+
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((5, 6, 13, 11)).astype(np.float32)
+    w = rng.standard_normal((7, 6, 3, 3)).astype(np.float32)
+    wt = rng.standard_normal((6, 4, 4, 4)).astype(np.float32)
+    monkeypatch.setattr(_base, "PARALLEL_MIN_ELEMENTS", 0)
+    monkeypatch.setattr(_base, "BLOCK_BYTES", 4096)  # many chunks
+    monkeypatch.setenv("CONVCALC_NUM_THREADS", "1")
+    conv_ref = conv(x, w, stride=2, padding=1, layout="nchw")
+    deconv_ref = conv_transpose(x, wt, stride=2, padding=1, layout="nchw")
+    monkeypatch.setenv("CONVCALC_NUM_THREADS", threads)
+    np.testing.assert_allclose(
+        conv(x, w, stride=2, padding=1, layout="nchw"), conv_ref, rtol=1e-6, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        conv_transpose(x, wt, stride=2, padding=1, layout="nchw"), deconv_ref, rtol=1e-6, atol=1e-6
+    )
+
+
+def test_parallel_chunks_finish_before_an_error_propagates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+    import time
+
+    from convcalc.execute import _base
+
+    monkeypatch.setenv("CONVCALC_NUM_THREADS", "2")
+    done: list[int] = []
+    lock = threading.Lock()
+
+    def job(chunk: int) -> None:
+        if chunk == 0:
+            raise ValueError("chunk 0 failed")
+        time.sleep(0.01)
+        with lock:
+            done.append(chunk)
+
+    with pytest.raises(ValueError, match="chunk 0"):
+        _base._parallel(job, range(6))
+    finished = list(done)
+    time.sleep(0.05)
+    assert done == finished  # nothing still runs after the error propagated
+    assert len(finished) <= 2  # no chunk starts once one has failed

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeAlias, TypeVar
@@ -16,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from convcalc.errors import ArrayFormatError
+from convcalc.execute._blas import one_thread_blas
 
 __all__ = [
     "BLOCK_BYTES",
@@ -29,6 +31,7 @@ __all__ = [
     "plain_ints",
     "plan_chunks",
     "run_chunks",
+    "run_gemm_chunks",
     "split",
     "tap_span",
     "workspace",
@@ -64,15 +67,33 @@ _pool: ThreadPoolExecutor | None = None
 _local = threading.local()
 
 
+class _Buffers:
+    """One thread's scratch buffers by name (an object, so a weak set can hold it)."""
+
+    __slots__ = ("__weakref__", "arrays")
+
+    def __init__(self) -> None:
+        self.arrays: dict[str, npt.NDArray[np.uint8]] = {}
+
+
+_caches: weakref.WeakSet[_Buffers] = weakref.WeakSet()  # live threads', for clear_workspace
+
+
 def workspace(name: str, size: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
-    """A flat scratch array of *size* elements, reused by later calls on this thread.
+    """A flat scratch array of *size* elements, reused by later calls on this thread (each
+    worker thread keeps its own).
 
     Fresh multi-megabyte allocations are served by ``mmap`` and page-fault on first touch,
     which costs as much as the arithmetic for a mid-sized layer; reusing the chunk buffers
     avoids that. At most :data:`CHUNK_BUDGET` bytes per name are kept;
     :func:`clear_workspace` frees them.
     """
-    cache: dict[str, npt.NDArray[np.uint8]] = _local.__dict__.setdefault("buffers", {})
+    mine: _Buffers | None = getattr(_local, "buffers", None)
+    if mine is None:
+        mine = _local.buffers = _Buffers()
+        with _pool_lock:
+            _caches.add(mine)
+    cache = mine.arrays
     nbytes = size * dtype.itemsize
     held = cache.get(name)
     if held is None or held.nbytes < nbytes:
@@ -83,8 +104,10 @@ def workspace(name: str, size: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
 
 
 def clear_workspace() -> None:
-    """Free this thread's cached scratch buffers."""
-    _local.__dict__.pop("buffers", None)
+    """Free the cached scratch buffers of every thread (a chunk running now keeps its own)."""
+    with _pool_lock:
+        for cache in list(_caches):
+            cache.arrays.clear()
 
 
 def threads() -> int:
@@ -99,7 +122,9 @@ def _executor() -> ThreadPoolExecutor:
     global _pool
     with _pool_lock:
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=threads(), thread_name_prefix="convcalc")
+            _pool = ThreadPoolExecutor(
+                max_workers=max(threads() - 1, 1), thread_name_prefix="convcalc"
+            )
         return _pool
 
 
@@ -109,9 +134,52 @@ def run_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> 
     if len(chunks) < 2 or elements < PARALLEL_MIN_ELEMENTS or threads() < 2:
         for chunk in chunks:
             job(chunk)
-        return
-    for future in [_executor().submit(job, chunk) for chunk in chunks]:
-        future.result()
+    else:
+        _parallel(job, chunks)
+
+
+def run_gemm_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> None:
+    """Run *job* (copies plus a GEMM) on every chunk: side by side on the worker threads,
+    with OpenBLAS held to one thread, when the work is large and OpenBLAS can be held;
+    else in order on this thread, the BLAS using its own threads."""
+    if len(chunks) >= 2 and elements >= PARALLEL_MIN_ELEMENTS and threads() >= 2:
+        with one_thread_blas() as limited:
+            if limited:
+                _parallel(job, chunks)
+                return
+    for chunk in chunks:
+        job(chunk)
+
+
+def _parallel(job: Callable[[T], None], chunks: Sequence[T]) -> None:
+    """This thread and ``threads() − 1`` workers take chunks in turn until none are left.
+
+    The calling thread works too, rather than sleeping while the workers run: woken by a
+    thread about to sleep, both workers are often put on its core for the first
+    milliseconds, which doubled the time of a short layer."""
+    queue = iter(chunks)
+    lock = threading.Lock()
+    failed = False
+
+    def drain() -> None:
+        nonlocal failed
+        while True:
+            with lock:
+                chunk = None if failed else next(queue, None)
+            if chunk is None:
+                return
+            try:
+                job(chunk)
+            except BaseException:
+                failed = True  # no new chunks start
+                raise
+
+    helpers = [_executor().submit(drain) for _ in range(min(threads(), len(chunks)) - 1)]
+    try:
+        drain()
+    finally:
+        for helper in helpers:
+            helper.result()  # started chunks finish before this returns or raises
 
 
 def split(count: int, parts: int) -> list[tuple[int, int]]:

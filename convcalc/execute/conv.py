@@ -4,7 +4,8 @@ Two kernels, both chunked so temporaries stay under :data:`~convcalc.execute._ba
 
 * **im2col + GEMM** — the padded chunk is viewed as ``(C·k, positions)`` columns with
   ``as_strided`` (no copy), copied once into a contiguous buffer, and multiplied by the
-  ``(O, C·k)`` weight matrix in one BLAS call per chunk (float32 stays float32).
+  ``(O, C·k)`` weight matrix in one BLAS call per chunk (float32 stays float32). Chunks run
+  side by side on worker threads, each with a one-thread BLAS (:mod:`._blas`).
 * **shift-and-add** — when a group has at most :data:`SHIFT_ADD_MAX` (input channel, output
   channel) pairs (single-channel images, long 1-D signals, depthwise), each kernel tap
   multiplies a strided view of the padded chunk and accumulates into the output; chunks run
@@ -29,18 +30,16 @@ from convcalc.execute._base import (
     plan_chunks,
     prod,
     run_chunks,
+    run_gemm_chunks,
 )
 from convcalc.execute.layout import Layout, get_layout
 from convcalc.execute.pad import check_padding_mode, padded_slab
 from convcalc.shape import PaddingArg, WindowPlan, conv_plan
 
-__all__ = ["PARALLEL_FILL_FILTERS", "SHIFT_ADD_MAX", "conv", "prepare_bias"]
+__all__ = ["SHIFT_ADD_MAX", "conv", "prepare_bias"]
 
 SHIFT_ADD_MAX = 4
 """Use shift-and-add when ``C_in/groups × O/groups`` is at most this (else im2col + GEMM)."""
-
-PARALLEL_FILL_FILTERS = 32
-"""im2col copies run on worker threads when a group has at most this many filters."""
 
 
 def conv(
@@ -200,40 +199,23 @@ def _im2col_gemm(
     row_bytes = channels * taps * rest * out.itemsize
     chunks = plan_chunks(n, rows, row_bytes, min(_base.BLOCK_BYTES, budget))
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
-    buffer = _base.workspace("columns", largest, out.dtype)
-    slabs = _base.workspace("slab", _slab_size(x, plan, chunks), out.dtype)
-    # Few filters per group: copying the columns costs more than multiplying them, so the
-    # copy runs on worker threads. Otherwise it stays on this thread, since OpenBLAS'
-    # threads keep spinning after each GEMM and extra threads would only compete with them.
-    threaded = filters // groups <= PARALLEL_FILL_FILTERS
-    parts = _base.split(channels, _base.threads() if threaded else 1)
+    slab_size = _slab_size(x, plan, chunks)
     target = out.reshape(n, groups, filters // groups, rows * rest)
     b = None if bias is None else bias.reshape(groups, -1, 1)
-    for n0, n1, r0, r1 in chunks:
-        col = buffer[: (n1 - n0) * channels * taps * (r1 - r0) * rest]
-        col = col.reshape(n1 - n0, channels, -1)
 
-        def fill(
-            part: tuple[int, int],
-            n0: int = n0,
-            n1: int = n1,
-            r0: int = r0,
-            r1: int = r1,
-            col: Any = col,
-        ) -> None:
-            c0, c1 = part
-            space = slabs[c0 * slabs.size // channels :]
-            slab = padded_slab(
-                x[:, c0:c1], plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), space
-            )
-            view = _window_view(slab, plan, r1 - r0)
-            np.copyto(col[:, c0:c1].reshape(view.shape), view)
-
-        run_chunks(fill, parts, col.size)
+    def job(chunk: _base.Chunk) -> None:
+        n0, n1, r0, r1 = chunk
+        space = _base.workspace("slab", slab_size, out.dtype)  # per worker thread
+        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), space)
+        view = _window_view(slab, plan, r1 - r0)
+        col = _base.workspace("columns", largest, out.dtype)[: view.size].reshape(view.shape)
+        np.copyto(col, view)
         dst = target[n0:n1, :, :, r0 * rest : r1 * rest]
         np.matmul(weights, col.reshape(n1 - n0, groups, -1, (r1 - r0) * rest), out=dst)
         if b is not None:
             dst += b
+
+    run_gemm_chunks(job, chunks, out.size * channels * taps // groups)
 
 
 def _shift_add(

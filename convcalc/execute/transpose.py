@@ -29,6 +29,7 @@ from convcalc.execute._base import (
     plain_ints,
     plan_chunks,
     prod,
+    run_gemm_chunks,
     tap_span,
 )
 from convcalc.execute.conv import check_groups, prepare_bias
@@ -278,6 +279,7 @@ def _stacked_col2im(
     if per_image + fixed > budget:
         return False
     count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
+    count = min(count, ceil_div(n, _base.threads()))  # a chunk for every worker thread
     last = phases[-1]
     by_tap = w.reshape(groups, per_in, per_out, others, kernel[-1])
     gemms = []  # per last-axis phase: first slot, weights (G, others·O/G, slots·C/G)
@@ -309,13 +311,15 @@ def _stacked_col2im(
         for phase in itertools.product(*(range(len(p.sizes)) for p in phases[:-1]))
     ]
     span = lead + count * cells + tail
-    staged = _base.workspace("staged", groups * slots * per_in * span, out.dtype)
-    staged = staged.reshape(groups, slots, per_in, span)
-    grids = _base.workspace("columns", others * filters * span, out.dtype)
-    grids = grids.reshape(groups, others, per_out, span)
     written = np.zeros([len(p.sizes) for p in phases], dtype=bool)
     real = tuple(slice(0, m) for m in spatial)
-    for n0 in range(0, n, count):
+    phase_grid = list(itertools.product(*(range(len(p.sizes)) for p in phases[:-1])))
+
+    def job(n0: int) -> None:
+        staged = _base.workspace("staged", groups * slots * per_in * span, out.dtype)
+        staged = staged.reshape(groups, slots, per_in, span)
+        grids = _base.workspace("columns", others * filters * span, out.dtype)
+        grids = grids.reshape(groups, others, per_out, span)
         part = min(count, n - n0)
         length = lead + part * cells + tail
         source = np.moveaxis(x[n0 : n0 + part].reshape(part, groups, per_in, *spatial), 0, 2)
@@ -339,9 +343,7 @@ def _stacked_col2im(
                 stack.reshape(groups, -1, length),
                 out=result.reshape(groups, -1, length),
             )
-            for phase, taps in zip(
-                itertools.product(*(range(len(p.sizes)) for p in phases[:-1])), outer, strict=True
-            ):
+            for phase, taps in zip(phase_grid, outer, strict=True):
                 sizes = [p.sizes[q] for p, q in zip(phases, (*phase, b), strict=True)]
                 if not taps or min(sizes) == 0:
                     continue
@@ -366,7 +368,9 @@ def _stacked_col2im(
                     np.add(views[0], views[1], out=dst)
                     for view in views[2:]:
                         dst += view
-                written[(*phase, b)] = True
+                written[(*phase, b)] = True  # the same cells for every chunk
+
+    run_gemm_chunks(job, range(0, n, count), out.size * per_in * prod(kernel))
     for phase in zip(*np.nonzero(~written), strict=True):  # phases no tap reaches
         steps = (slice(q, None, len(p.sizes)) for q, p in zip(phase, phases, strict=True))
         out[(slice(None), slice(None), *steps)] = 0
