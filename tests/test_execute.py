@@ -13,7 +13,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convcalc.execute.transpose as transpose_module
-from convcalc.errors import ArrayFormatError, EmptyOutputError, NoInverseError, SpecError
+from convcalc.errors import (
+    ArrayFormatError,
+    ConvcalcError,
+    EmptyOutputError,
+    NoInverseError,
+    SpecError,
+)
 from convcalc.execute import (
     avg_pool,
     conv,
@@ -565,6 +571,94 @@ def test_conv_transpose_subpixel_chunks_match_col2im(
     reference3 = conv_transpose(x3, w3, layout="ncdhw", budget=1, **kwargs)
     got3 = conv_transpose(x3, w3, layout="ncdhw", **kwargs)
     np.testing.assert_allclose(got3, reference3, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kernel", "stride", "padding", "extra"),
+    [
+        ((4, 4), 2, 1, {}),
+        ((2, 2), 2, 0, {}),
+        ((4, 2), 2, (0, 1), {}),
+        ((6, 4), (3, 2), (2, 3), {}),
+        ((3, 3), 1, 1, {}),
+        ((1, 1), 1, 0, {}),
+        ((4, 4), 2, 3, {"output_padding": 1}),
+        ((4, 4), 2, "same", {}),
+        ((4, 4), 2, "valid", {"output_size": (17, 15)}),
+        ((4, 2, 4), 2, 1, {}),
+    ],
+)
+def test_conv_transpose_pixel_shuffle_matches_col2im(
+    monkeypatch: pytest.MonkeyPatch,
+    kernel: tuple[int, ...],
+    stride: Any,
+    padding: Any,
+    extra: dict[str, Any],
+) -> None:
+    """Kernels whose phases all have the same consecutive taps take the one-GEMM
+    pixel-shuffle path (the sub-pixel fallback is disabled to prove it) and equal the
+    per-tap col2im, with several images per chunk and one per chunk."""
+    rng = np.random.default_rng(5)
+    rank = len(kernel)
+    x = rng.standard_normal((3, 4, *(7, 6, 5)[:rank]))
+    w = rng.standard_normal((4, 5, *kernel))
+    layout = "nchw" if rank == 2 else "ncdhw"
+    kwargs: dict[str, Any] = {"stride": stride, "padding": padding, **extra}
+    reference = conv_transpose(x, w, layout=layout, budget=1, **kwargs)
+
+    def no_fallback(*args: Any) -> bool:
+        raise AssertionError("the pixel-shuffle path was not taken")
+
+    monkeypatch.setattr(transpose_module, "_stacked_col2im", no_fallback)
+    got = conv_transpose(x, w, layout=layout, **kwargs)
+    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
+    got = conv_transpose(x, w, layout=layout, **kwargs)
+    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_pixel_shuffle_path_property(data: st.DataObject) -> None:
+    """Random layers whose kernel is a multiple of the stride on every axis (pads on either
+    side, output_padding, 2-D and 3-D, small inputs where the windows wrap into the next row
+    of the flattened buffer) take the pixel-shuffle path and equal the per-tap col2im."""
+    rank = data.draw(st.sampled_from([2, 3]))
+    stride = [data.draw(st.integers(1, 3)) for _ in range(rank)]
+    kernel = [s * data.draw(st.integers(1, 3)) for s in stride]
+    pads = [(data.draw(st.integers(0, k - 1)), data.draw(st.integers(0, k - 1))) for k in kernel]
+    extra = [data.draw(st.integers(0, s - 1)) for s in stride]
+    sizes = [data.draw(st.integers(1, 5)) for _ in range(rank)]
+    n, c, o = (
+        data.draw(st.integers(1, 3)),
+        data.draw(st.integers(1, 3)),
+        data.draw(st.integers(1, 3)),
+    )
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**16)))
+    x = rng.standard_normal((n, c, *sizes))
+    w = rng.standard_normal((c, o, *kernel))
+    layout = "nchw" if rank == 2 else "ncdhw"
+    kwargs: dict[str, Any] = {"stride": stride, "padding": pads, "output_padding": extra}
+    try:
+        reference = conv_transpose(x, w, layout=layout, budget=1, **kwargs)
+    except ConvcalcError:
+        return  # pads larger than the output: no such layer
+    fallback = transpose_module._stacked_col2im
+    taken: list[bool] = []
+    original = transpose_module._window_gemm
+
+    def spy(*args: Any) -> bool:
+        taken.append(original(*args))
+        return taken[-1]
+
+    transpose_module._window_gemm = spy  # type: ignore[assignment]
+    try:
+        got = conv_transpose(x, w, layout=layout, **kwargs)
+    finally:
+        transpose_module._window_gemm = original
+    assert transpose_module._stacked_col2im is fallback
+    assert taken == [True]
+    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
 
 
 def test_tf_transposed_semantics() -> None:

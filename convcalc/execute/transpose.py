@@ -1,7 +1,10 @@
 """Transposed convolution ("deconvolution") on NumPy arrays: GEMM, then col2im by slice-adds.
 
-(Layers with one group and two or more spatial axes take the sub-pixel path,
-:func:`_stacked_col2im`, which sums the last axis' taps inside the GEMM.)
+(Layers with one group and two or more spatial axes take a sub-pixel path: when the kernel
+is a multiple of the stride on every axis (kernel 4 / stride 2, the usual ×2 upsampling),
+:func:`_window_gemm` computes every output phase in one GEMM and shuffles the phases into
+the output; otherwise :func:`_stacked_col2im` sums the last axis' taps inside the GEMM.
+Their chunks run side by side on worker threads with a one-thread BLAS.)
 
 Input cell ``i`` and kernel tap ``t`` land on output cell ``i·s + t·d − pad_low`` (cells
 outside ``[0, output)`` are cropped); the plan from :func:`convcalc.shape.deconv_plan`
@@ -16,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -111,7 +115,7 @@ def conv_transpose(
         and xf.size
         and groups == 1
         and rank >= 2
-        and _stacked_col2im(xf, wa, phases, out, cap)
+        and (_window_gemm(xf, wa, phases, out, cap) or _stacked_col2im(xf, wa, phases, out, cap))
     ):
         out.fill(0)
         if out.size and xf.size:
@@ -227,6 +231,148 @@ def _phase_col2im(
             grid = buf.reshape(filters, count, *extents)[(slice(None), slice(None), *crop)]
             target = out[(slice(n0, n0 + count), slice(None), *where)]
             target[...] = np.moveaxis(grid, 0, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _AxisWindow:
+    """One axis of the pixel-shuffle form: output phase ``p``'s cell ``m`` is the sum over a
+    ``width``-cell input window, the one starting at input ``g + start`` for grid position
+    ``g = m + align[p]``; window cell ``j`` meets kernel tap ``taps[p][j]``.
+
+    Built only when every phase has ``width`` taps with consecutive shifts (no zero
+    weights), e.g. kernel 4 / stride 2, kernel 2 / stride 2: then ``width × stride`` equals
+    the kernel and the one GEMM does exactly the layer's multiply-adds.
+    """
+
+    width: int
+    start: int
+    align: tuple[int, ...]
+    taps: tuple[tuple[int, ...], ...]
+    grid: int  # window positions: covers every phase's cells
+    length: int  # pitch of the padded input (see below)
+
+    @classmethod
+    def of(cls, p: _AxisPhases, size: int) -> _AxisWindow | None:
+        """The window form of an axis with *size* input cells, or ``None``.
+
+        The padded input holds ``lead = max(0, -start)`` zero cells, the input, then zeros up
+        to ``length``. Windows near the end may run past ``length`` into the next row (or
+        image) of the flattened buffer: that is harmless while they only reach its leading
+        zeros, so ``length`` is ``grid + width - 1 - lead`` when that holds the input.
+        """
+        members = [
+            sorted((p.shift[t], t) for t in range(len(p.phase)) if p.phase[t] == q)
+            for q in range(len(p.sizes))
+        ]
+        width = len(members[0])
+        for group in members:
+            shifts = [q for q, _ in group]
+            if (
+                not width
+                or len(group) != width
+                or shifts != list(range(shifts[0], shifts[0] + width))
+            ):
+                return None
+        highest = [group[-1][0] for group in members]
+        start = -max(highest)
+        align = tuple(-h - start for h in highest)
+        # window cell j reads input g + start + j = m - shift, so j = highest - shift
+        taps = tuple(tuple(t for _, t in reversed(group)) for group in members)
+        grid = max(c + cells for c, cells in zip(align, p.sizes, strict=True))
+        lead = max(0, -start)
+        length = max(grid, lead + size, grid + width - 1 - lead)
+        return cls(width, start, align, taps, grid, length)
+
+
+def _window_gemm(
+    x: FloatArray,
+    w: FloatArray,
+    phases: list[_AxisPhases],
+    out: FloatArray,
+    budget: int,
+) -> bool:
+    """Pixel-shuffle form for ``groups == 1``: one GEMM per chunk computes every output phase.
+
+    The input is staged once into a zero-padded grid (flattened over images and spatial
+    axes) and once more per window cell, moved by that cell's flat offset, so the stacked
+    copies are the ``(window·C, positions)`` operand; the weights are ``(phases·O,
+    window·C)``. Each phase's rows of the result are then copied to its strided cells of
+    the output. No adds, no wasted multiply-adds (see :class:`_AxisWindow`). Returns
+    ``False``, leaving *out* untouched, when an axis does not fit that form or one image's
+    temporaries exceed *budget*.
+    """
+    windows = [_AxisWindow.of(p, size) for p, size in zip(phases, x.shape[2:], strict=True)]
+    if any(win is None for win in windows):
+        return False
+    wins = [win for win in windows if win is not None]
+    n, channels = x.shape[:2]
+    filters, rank = out.shape[1], len(wins)
+    lengths = [win.length for win in wins]
+    cells = prod(lengths)
+    pitch = [prod(lengths[a + 1 :]) for a in range(rank)]
+    offsets = [
+        sum(j * step for j, step in zip(cell, pitch, strict=True))
+        for cell in np.ndindex(*(win.width for win in wins))
+    ]
+    strides = [len(p.sizes) for p in phases]
+    tail = offsets[-1]
+    per_image = (len(offsets) * channels + prod(strides) * filters) * cells * out.itemsize
+    fixed = channels * tail * out.itemsize
+    if per_image + fixed > budget:
+        return False
+    count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
+    count = min(count, ceil_div(n, _base.threads()))  # a chunk for every worker thread
+    index: list[Any] = []  # tap of (phase, window cell) per axis: axes a, rank + a of a grid
+    for a, win in enumerate(wins):
+        shape = [1] * (2 * rank)
+        shape[a], shape[rank + a] = strides[a], win.width
+        index.append(np.array(win.taps).reshape(shape))
+    gathered = w[(slice(None), slice(None), *index)]  # (C, O, *phases, *window cells)
+    order = (*range(2, 2 + rank), 1, *range(2 + rank, 2 + 2 * rank), 0)
+    weights = gathered.transpose(order).reshape(-1, len(offsets) * channels)
+    # input cell i sits at grid cell i - start; cells beyond the input stay zero
+    src = tuple(
+        slice(max(0, win.start), min(size, win.start + win.length))
+        for win, size in zip(wins, x.shape[2:], strict=True)
+    )
+    dst = tuple(
+        slice(s.start - win.start, s.stop - win.start) for s, win in zip(src, wins, strict=True)
+    )
+
+    def job(n0: int) -> None:
+        part = min(count, n - n0)
+        width = part * cells
+        staged = _base.workspace("staged", len(offsets) * channels * (width + tail), out.dtype)
+        staged = staged.reshape(len(offsets), channels, width + tail)
+        first = staged[0]
+        first[:, width:] = 0
+        grid = first[:, :width].reshape(channels, part, *lengths)
+        for a, cells_a in enumerate(dst):  # the pad cells around the input
+            grid[(slice(None),) * (2 + a) + (slice(None, cells_a.start),)] = 0
+            grid[(slice(None),) * (2 + a) + (slice(cells_a.stop, None),)] = 0
+        grid[(slice(None), slice(None), *dst)] = np.moveaxis(x[n0 : n0 + part], 0, 1)[
+            (slice(None), slice(None), *src)
+        ]
+        for k, offset in enumerate(offsets[1:], start=1):
+            staged[k, :, :width] = first[:, offset : offset + width]
+        result = _base.workspace("columns", weights.shape[0] * width, out.dtype)
+        result = result.reshape(weights.shape[0], width)
+        np.matmul(weights, staged[:, :, :width].reshape(-1, width), out=result)
+        shaped = result.reshape(*strides, filters, part, *lengths)
+        for phase in np.ndindex(*strides):
+            sizes = [p.sizes[q] for p, q in zip(phases, phase, strict=True)]
+            if min(sizes) == 0:
+                continue
+            crop = tuple(
+                slice(win.align[q], win.align[q] + m)
+                for win, q, m in zip(wins, phase, sizes, strict=True)
+            )
+            where = tuple(slice(q, None, st) for q, st in zip(phase, strides, strict=True))
+            target = out[(slice(n0, n0 + part), slice(None), *where)]
+            np.copyto(target, np.moveaxis(shaped[phase][(slice(None), slice(None), *crop)], 1, 0))
+
+    run_gemm_chunks(job, range(0, n, count), out.size * channels * prod(w.shape[2:]))
+    return True
 
 
 def _stacked_col2im(
