@@ -44,7 +44,7 @@ IndexArray: TypeAlias = npt.NDArray[np.int64]
 
 CHUNK_BUDGET = 64 * 2**20
 """Hard cap, in bytes, on the temporaries of one chunk (im2col columns, col2im columns,
-padded input slabs). A layer whose full column matrix would need gigabytes runs in pieces of
+padded input slabs); each worker thread holds one chunk at a time. A layer whose full column matrix would need gigabytes runs in pieces of
 at most this size (one output row of one image is the smallest piece)."""
 
 BLOCK_BYTES = 4 * 2**20
