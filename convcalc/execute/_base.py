@@ -44,8 +44,9 @@ IndexArray: TypeAlias = npt.NDArray[np.int64]
 
 CHUNK_BUDGET = 64 * 2**20
 """Hard cap, in bytes, on the temporaries of one chunk (im2col columns, col2im columns,
-padded input slabs); each worker thread holds one chunk at a time. A layer whose full column matrix would need gigabytes runs in pieces of
-at most this size (one output row of one image is the smallest piece)."""
+padded input slabs); each worker thread holds one chunk at a time. A layer whose full
+column matrix would need gigabytes runs in pieces of at most this size (one output row of
+one image is the smallest piece)."""
 
 BLOCK_BYTES = 4 * 2**20
 """Preferred size of one chunk's column matrix: large enough for BLAS to run at full speed,
