@@ -192,11 +192,7 @@ def _phase_col2im(
         chosen = by_tap[..., [index for index, _ in members]]  # (G, C/G, O/G, taps)
         weights = np.ascontiguousarray(chosen.transpose(0, 3, 2, 1)).reshape(groups, -1, per_in)
         crop = tuple(slice(p.origin, p.origin + m) for p, m in zip(phases, sizes, strict=True))
-        where = tuple(
-            slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
-            for q, m, p in zip(phase, sizes, phases, strict=True)
-        )
-        plans.append((weights, [offset for _, offset in members], crop, where))
+        plans.append((weights, [offset for _, offset in members], crop, _cells(phases, phase)))
     if not plans:
         return
     most = max(len(offsets) for _, offsets, _, _ in plans)
@@ -317,11 +313,9 @@ def _window_gemm(
     strides = [len(p.sizes) for p in phases]
     tail = offsets[-1]
     per_image = (len(offsets) * channels + prod(strides) * filters) * cells * out.itemsize
-    fixed = channels * tail * out.itemsize
-    if per_image + fixed > budget:
+    count = _images_per_chunk(n, per_image, channels * tail * out.itemsize, budget)
+    if not count:
         return False
-    count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
-    count = min(count, ceil_div(n, _base.threads()))  # a chunk for every worker thread
     index: list[Any] = []  # tap of (phase, window cell) per axis: axes a, rank + a of a grid
     for a, win in enumerate(wins):
         shape = [1] * (2 * rank)
@@ -367,8 +361,7 @@ def _window_gemm(
                 slice(win.align[q], win.align[q] + m)
                 for win, q, m in zip(wins, phase, sizes, strict=True)
             )
-            where = tuple(slice(q, None, st) for q, st in zip(phase, strides, strict=True))
-            target = out[(slice(n0, n0 + part), slice(None), *where)]
+            target = out[(slice(n0, n0 + part), slice(None), *_cells(phases, phase))]
             np.copyto(target, np.moveaxis(shaped[phase][(slice(None), slice(None), *crop)], 1, 0))
 
     run_gemm_chunks(job, range(0, n, count), out.size * channels * prod(w.shape[2:]))
@@ -420,12 +413,12 @@ def _stacked_col2im(
     tail = max(0, highs[-1], -sum(q * step for q, step in zip(lows[:-1], pitch[:-1], strict=True)))
     slots = highs[-1] - lows[-1] + 1
     others = prod(kernel[:-1])
-    per_image = (groups * slots * per_in + others * filters) * cells * out.itemsize
-    fixed = (groups * slots * per_in + others * filters) * (lead + tail) * out.itemsize
-    if per_image + fixed > budget:
+    rows = groups * slots * per_in + others * filters  # staged slots + GEMM result
+    count = _images_per_chunk(
+        n, rows * cells * out.itemsize, rows * (lead + tail) * out.itemsize, budget
+    )
+    if not count:
         return False
-    count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
-    count = min(count, ceil_div(n, _base.threads()))  # a chunk for every worker thread
     last = phases[-1]
     by_tap = w.reshape(groups, per_in, per_out, others, kernel[-1])
     gemms = []  # per last-axis phase: first slot, weights (G, others·O/G, slots·C/G)
@@ -441,6 +434,7 @@ def _stacked_col2im(
                 0, 3, 2, 1
             )
         gemms.append((b, first, weights.reshape(groups, others * per_out, used * per_in)))
+    phase_grid = list(itertools.product(*(range(len(p.sizes)) for p in phases[:-1])))
     outer = [
         [
             (
@@ -454,12 +448,16 @@ def _stacked_col2im(
             for index, tap in enumerate(np.ndindex(*kernel[:-1]))
             if all(p.phase[t] == q for p, t, q in zip(phases[:-1], tap, phase, strict=True))
         ]
-        for phase in itertools.product(*(range(len(p.sizes)) for p in phases[:-1]))
+        for phase in phase_grid
     ]
+    written = {  # output phases some tap reaches; the others are zeroed at the end
+        (*phase, b)
+        for b, _, _ in gemms
+        for phase, taps in zip(phase_grid, outer, strict=True)
+        if taps and all(p.sizes[q] > 0 for p, q in zip(phases, (*phase, b), strict=True))
+    }
     span = lead + count * cells + tail
-    written = np.zeros([len(p.sizes) for p in phases], dtype=bool)
     real = tuple(slice(0, m) for m in spatial)
-    phase_grid = list(itertools.product(*(range(len(p.sizes)) for p in phases[:-1])))
 
     def job(n0: int) -> None:
         staged = _base.workspace("staged", groups * slots * per_in * span, out.dtype)
@@ -490,14 +488,10 @@ def _stacked_col2im(
                 out=result.reshape(groups, -1, length),
             )
             for phase, taps in zip(phase_grid, outer, strict=True):
-                sizes = [p.sizes[q] for p, q in zip(phases, (*phase, b), strict=True)]
-                if not taps or min(sizes) == 0:
+                if (*phase, b) not in written:
                     continue
-                where = tuple(
-                    slice(q, q + (m - 1) * len(p.sizes) + 1, len(p.sizes))
-                    for q, m, p in zip((*phase, b), sizes, phases, strict=True)
-                )
-                dst = target[(slice(None), slice(None), slice(None), *where)]
+                sizes = [p.sizes[q] for p, q in zip(phases, (*phase, b), strict=True)]
+                dst = target[(slice(None), slice(None), slice(None), *_cells(phases, (*phase, b)))]
                 views = [
                     np.moveaxis(
                         result[:, index, :, offset : offset + part * cells].reshape(
@@ -514,13 +508,26 @@ def _stacked_col2im(
                     np.add(views[0], views[1], out=dst)
                     for view in views[2:]:
                         dst += view
-                written[(*phase, b)] = True  # the same cells for every chunk
 
     run_gemm_chunks(job, range(0, n, count), out.size * per_in * prod(kernel))
-    for phase in zip(*np.nonzero(~written), strict=True):  # phases no tap reaches
-        steps = (slice(q, None, len(p.sizes)) for q, p in zip(phase, phases, strict=True))
-        out[(slice(None), slice(None), *steps)] = 0
+    for phase in np.ndindex(*(len(p.sizes) for p in phases)):
+        if phase not in written:  # no tap reaches these cells
+            out[(slice(None), slice(None), *_cells(phases, phase))] = 0
     return True
+
+
+def _cells(phases: list[_AxisPhases], phase: tuple[int, ...]) -> tuple[slice, ...]:
+    """The output cells of one phase: ``q, q + s, q + 2s, …`` on every axis."""
+    return tuple(slice(q, None, len(p.sizes)) for q, p in zip(phase, phases, strict=True))
+
+
+def _images_per_chunk(n: int, per_image: int, fixed: int, budget: int) -> int:
+    """Images per chunk of a sub-pixel path: about :data:`STACKED_BLOCK_BYTES` of
+    temporaries, at least one chunk per worker thread; 0 when one image exceeds *budget*."""
+    if per_image + fixed > budget:
+        return 0
+    count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
+    return min(count, ceil_div(n, _base.threads()))
 
 
 def _offset(phases: list[_AxisPhases], tap: tuple[int, ...], pitch: list[int]) -> int:
