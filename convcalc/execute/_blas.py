@@ -4,7 +4,7 @@ whole chunks (copy + GEMM) side by side.
 A chunk's im2col copy is single-threaded NumPy; its GEMM uses every BLAS thread. Run one
 after the other, a core idles during each copy. With OpenBLAS limited to one thread, two
 workers each copy and multiply their own chunks and both cores stay busy (the stride-2
-ResNet layer of ``benchmarks/bench_exec.py`` went from about 7.3 to 6.0 ms on 2 cores).
+ResNet layer of ``benchmarks/bench_exec.py`` went from about 7.3 to 6.4 ms on 2 cores).
 
 OpenBLAS — what NumPy's wheels ship, and what most Linux NumPy builds link — is found among
 the libraries the process has loaded, and its ``get/set_num_threads`` are called through
