@@ -132,24 +132,29 @@ def _executor() -> ThreadPoolExecutor:
 def run_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> None:
     """Run *job* on every chunk; on worker threads when the work is large (NumPy releases
     the GIL inside ufunc loops and copies, so elementwise chunks run in parallel)."""
-    if len(chunks) < 2 or elements < PARALLEL_MIN_ELEMENTS or threads() < 2:
+    if _worth_threads(chunks, elements):
+        _parallel(job, chunks)
+    else:
         for chunk in chunks:
             job(chunk)
-    else:
-        _parallel(job, chunks)
 
 
 def run_gemm_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> None:
     """Run *job* (copies plus a GEMM) on every chunk: side by side on the worker threads,
     with OpenBLAS held to one thread, when the work is large and OpenBLAS can be held;
     else in order on this thread, the BLAS using its own threads."""
-    if len(chunks) >= 2 and elements >= PARALLEL_MIN_ELEMENTS and threads() >= 2:
+    if _worth_threads(chunks, elements):
         with one_thread_blas() as limited:
             if limited:
                 _parallel(job, chunks)
                 return
     for chunk in chunks:
         job(chunk)
+
+
+def _worth_threads(chunks: Sequence[Any], elements: int) -> bool:
+    """Whether work of *elements* in *chunks* is worth handing to the worker threads."""
+    return len(chunks) >= 2 and elements >= PARALLEL_MIN_ELEMENTS and threads() >= 2
 
 
 def _parallel(job: Callable[[T], None], chunks: Sequence[T]) -> None:
