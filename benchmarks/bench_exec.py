@@ -265,6 +265,35 @@ def machine(threads: int, torch: Any) -> str:
     return "; ".join(parts)
 
 
+def blas_kernel() -> tuple[str, str | None]:
+    """Which BLAS library and kernel NumPy runs (threadpoolctl), and a warning when the
+    environment forces the kernel: ``OPENBLAS_CORETYPE=Haswell`` halves OpenBLAS' GEMM speed
+    on AVX-512 machines, so published figures are taken with it unset in that one command
+    (``env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_exec.py``)."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "BLAS: unknown (pip install threadpoolctl to name it)", None
+    blas = [lib for lib in threadpool_info() if lib.get("user_api") == "blas"]
+    names = [
+        f"{lib.get('internal_api')} {lib.get('version')}, kernel {lib.get('architecture', '?')}"
+        for lib in blas
+    ]
+    line = "BLAS: " + ("; ".join(names) or "none found")
+    forced = {
+        v: os.environ[v] for v in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if v in os.environ
+    }
+    warning = None
+    if forced:
+        settings = " ".join(f"{k}={v}" for k, v in forced.items())
+        warning = (
+            f"warning: {settings} forces the OpenBLAS kernel; these figures are not the "
+            "machine's. Publish figures from: env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "
+            "python benchmarks/bench_exec.py"
+        )
+    return line, warning
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=11)
@@ -278,6 +307,10 @@ def main() -> None:
         torch.set_num_threads(args.threads)
     except ImportError:
         torch = None
+    blas, warning = blas_kernel()
+    print(blas if not args.markdown else f"{blas}.", flush=True)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     rows = []
     for item in workloads(torch):
         if args.only and args.only not in item.name:

@@ -1,8 +1,9 @@
 """Golden fixtures: convcalc's executor against PyTorch and TensorFlow.
 
 The fixtures were produced by ``tools/gen_exec_fixtures.py`` (run with torch and TF installed);
-neither framework is needed here. Tolerance: 1e-5 relative for float32, 1e-10 for float64
-(relative to the largest output magnitude, so near-zero outputs do not need exact rounding).
+neither framework is needed here. Max pool and unpool pick values, so they must match
+exactly; sums are compared with ``floatcheck``'s tolerance (the dtype's epsilon × reduction
+length × the largest magnitude a sum can reach), whichever BLAS kernel or algorithm ran.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from floatcheck import assert_float_close
 
 from convcalc import execute
 from convcalc.errors import EmptyOutputError
@@ -70,6 +72,24 @@ def _run(op: str, x: Any, arrays: dict[str, Any], kwargs: dict[str, Any]) -> Any
     return fn(x, arrays["w"], bias=arrays.get("b"), **kwargs)
 
 
+def _reduction(
+    op: str, kwargs: dict[str, Any], arrays: dict[str, Any]
+) -> tuple[int, tuple[Any, ...]]:
+    """Products summed per output cell, and the arrays they multiply.
+
+    A convolution's or transposed convolution's weights hold ``out`` filters of ``in/groups
+    · prod(kernel)`` taps (either way round), so ``w.size // out`` is the reduction length;
+    the bias adds one term. An average pool sums ``prod(window)`` cells of ``x``.
+    """
+    x, y = arrays["x"], arrays["y"]
+    if op == "avg_pool":
+        return int(np.prod(kwargs["window"])), (x,)
+    layout = str(kwargs.get("layout", ""))
+    out = y.shape[1] if layout.startswith("nc") else y.shape[-1] if layout.endswith("c") else 1
+    w = arrays["w"]
+    return w.size // out + ("b" in arrays), (x, w)
+
+
 @pytest.mark.parametrize(("case", "arrays"), CASES)
 def test_matches_framework(case: dict[str, Any], arrays: dict[str, Any]) -> None:
     kwargs = dict(case["kwargs"])
@@ -88,8 +108,11 @@ def test_matches_framework(case: dict[str, Any], arrays: dict[str, Any]) -> None
         result = _run(op, x, arrays, kwargs)
     assert result.shape == expected.shape, case["source"]
     assert result.dtype == x.dtype
-    tol = 1e-5 if x.dtype == np.float32 else 1e-10
-    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0)))
-    np.testing.assert_allclose(result, expected, rtol=tol, atol=tol * scale, err_msg=case["source"])
+    if op in ("max_pool", "max_unpool"):  # picks values: exact
+        np.testing.assert_array_equal(result, expected, err_msg=case["source"])
+    else:
+        terms, operands = _reduction(op, kwargs, arrays)
+        assert_float_close(result, expected, dtype=x.dtype, terms=terms, operands=operands,
+                           err_msg=case["source"])  # fmt: skip
     if indices is not None and "indices" in arrays:
         np.testing.assert_array_equal(indices, arrays["indices"], err_msg=case["source"])

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import tracemalloc
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pytest
 import scipy.ndimage
 import scipy.signal
+from floatcheck import assert_float_close, assert_inner_products_equal, conv_terms
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -228,7 +229,8 @@ def test_conv_matches_loops(case: dict[str, Any]) -> None:
         layout=get_layout(["ncw", "nchw", "ncdhw"][case["rank"] - 1]),
         budget=case["budget"],
     )
-    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+    terms = conv_terms(w) + 1  # + bias
+    assert_float_close(got, expected, dtype=got.dtype, terms=terms, operands=(x, w))
 
 
 @settings(max_examples=60, deadline=None)
@@ -264,7 +266,8 @@ def test_conv_transpose_matches_loops_and_is_the_adjoint(
         layout=layout,
         budget=case["budget"],
     )
-    np.testing.assert_allclose(got, expected, rtol=1e-10, atol=1e-10)
+    terms = conv_terms(w, transposed=True, groups=groups)
+    assert_float_close(got, expected, dtype=got.dtype, terms=terms, operands=(x, w))
 
     # Adjoint: <conv(z, W), x> == <z, conv_transpose(x, W)> for z of the transposed output's
     # shape, with the same stride, dilation and explicit pads.
@@ -279,8 +282,9 @@ def test_conv_transpose_matches_loops_and_is_the_adjoint(
         return
     back = conv_transpose(x, wc, stride=stride, dilation=dilation, padding=pads,
                           output_size=list(z.shape[2:]), groups=groups, layout=layout)  # fmt: skip
-    lhs = float(np.sum(forward * x))
-    assert lhs == pytest.approx(float(np.sum(z * back)), rel=1e-10, abs=1e-10)
+    assert_inner_products_equal(
+        forward, x, z, back, terms=conv_terms(wc) * x.size, operands=(z, wc, x)
+    )
 
 
 @settings(max_examples=80, deadline=None)
@@ -320,7 +324,8 @@ def test_pooling_matches_loops(data: st.DataObject) -> None:
     else:
         with np.errstate(invalid="ignore"):
             got = avg_pool(x, kernel, count_include_pad=include, **geometry)
-    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+    window = int(np.prod(kernel))
+    assert_float_close(got, expected, dtype=got.dtype, terms=window, operands=(x[np.isfinite(x)],))
 
 
 # ----------------------------------------------------------------- NumPy / SciPy
@@ -337,19 +342,25 @@ def test_flip_full_and_same_lower_equal_np_convolve(n: int, m: int) -> None:
         assert np.array_equal(same, np.convolve(x, k, "same"))
         assert np.array_equal(conv(x, k, flip=True), np.convolve(x, k, "valid"))
     xf, kf = rng.standard_normal(n), rng.standard_normal(m)
-    np.testing.assert_allclose(conv(xf, kf, padding="full", flip=True), np.convolve(xf, kf))
+    got = conv(xf, kf, padding="full", flip=True)
+    assert_float_close(got, np.convolve(xf, kf), dtype=xf.dtype, terms=m, operands=(xf, kf))
 
 
 @pytest.mark.parametrize("m", [1, 2, 3, 4])
 def test_np_correlate_modes(m: int) -> None:
     rng = np.random.default_rng(m)
     x, k = rng.standard_normal(9), rng.standard_normal(m)
-    np.testing.assert_allclose(conv(x, k), np.correlate(x, k, "valid"))
-    np.testing.assert_allclose(conv(x, k, padding="full"), np.correlate(x, k, "full"))
-    np.testing.assert_allclose(conv(x, k, padding="same-lower"), np.correlate(x, k, "same"))
-    np.testing.assert_allclose(
-        conv(x, k, padding="same-lower"), scipy.signal.correlate(x, k, "same", method="direct")
-    )
+    modes: list[tuple[Literal["valid", "full", "same"], str]] = [
+        ("valid", "valid"),
+        ("full", "full"),
+        ("same", "same-lower"),
+    ]
+    for mode, padding in modes:
+        got, want = conv(x, k, padding=padding), np.correlate(x, k, mode)
+        assert_float_close(got, want, dtype=x.dtype, terms=m, operands=(x, k), err_msg=mode)
+    want = scipy.signal.correlate(x, k, "same", method="direct")
+    got = conv(x, k, padding="same-lower")
+    assert_float_close(got, want, dtype=x.dtype, terms=m, operands=(x, k))
 
 
 def test_seed_examples() -> None:
@@ -370,19 +381,17 @@ def test_seed_examples() -> None:
 def test_scipy_signal_2d(shape: tuple[int, int], kshape: tuple[int, int]) -> None:
     rng = np.random.default_rng(0)
     x, k = rng.standard_normal(shape), rng.standard_normal(kshape)
-    close = np.testing.assert_allclose
-    close(conv(x, k), scipy.signal.correlate2d(x, k, "valid"), atol=1e-12)
-    close(conv(x, k, padding="full"), scipy.signal.correlate2d(x, k, "full"), atol=1e-12)
-    close(conv(x, k, padding="full", flip=True), scipy.signal.convolve2d(x, k), atol=1e-12)
-    close(
-        conv(x, k, padding="same-lower", flip=True),
-        scipy.signal.convolve2d(x, k, "same"),
-        atol=1e-12,
-    )
+
+    def close(got: Array, want: Array) -> None:
+        assert_float_close(got, want, dtype=x.dtype, terms=k.size, operands=(x, k))
+
+    close(conv(x, k), scipy.signal.correlate2d(x, k, "valid"))
+    close(conv(x, k, padding="full"), scipy.signal.correlate2d(x, k, "full"))
+    close(conv(x, k, padding="full", flip=True), scipy.signal.convolve2d(x, k))
+    close(conv(x, k, padding="same-lower", flip=True), scipy.signal.convolve2d(x, k, "same"))
     close(
         conv(x, k, padding="same-lower", flip=True),
         scipy.signal.convolve(x, k, "same", method="direct"),
-        atol=1e-12,
     )
 
 
@@ -397,7 +406,7 @@ def test_scipy_ndimage_correlate(mode: str, ndimage_mode: str, kshape: tuple[int
     x, k = rng.standard_normal((7, 8)), rng.standard_normal(kshape)
     expected = scipy.ndimage.correlate(x, k, mode=ndimage_mode)
     got = conv(x, k, padding="same-lower", padding_mode=mode)
-    np.testing.assert_allclose(got, expected, atol=1e-12)
+    assert_float_close(got, expected, dtype=x.dtype, terms=k.size, operands=(x, k))
 
 
 # ----------------------------------------------------------------- layouts and dtypes
@@ -413,15 +422,19 @@ def test_layouts_agree() -> None:
         x.transpose(0, 2, 3, 1), w.transpose(2, 3, 1, 0), bias=b, stride=2, padding="same",
         layout="nhwc",
     )  # fmt: skip
-    np.testing.assert_allclose(last, first.transpose(0, 2, 3, 1), atol=1e-12)
+    terms = conv_terms(w) + 1  # + bias
+    assert_float_close(last, first.transpose(0, 2, 3, 1), dtype=x.dtype, terms=terms,
+                       operands=(x, w, b))  # fmt: skip
     plain = conv(x[0, 0], w[0, 0], padding=1)
-    np.testing.assert_allclose(plain, conv(x[:1, :1], w[:1, :1], padding=1, layout="nchw")[0, 0])
+    single = conv(x[:1, :1], w[:1, :1], padding=1, layout="nchw")[0, 0]
+    assert_float_close(plain, single, dtype=x.dtype, terms=w[0, 0].size, operands=(x, w))
     wt = rng.standard_normal((3, 2, 3, 3))
     first_t = conv_transpose(x, wt, stride=2, padding=1, layout="nchw")
     last_t = conv_transpose(
         x.transpose(0, 2, 3, 1), wt.transpose(2, 3, 1, 0), stride=2, padding=1, layout="nhwc"
     )
-    np.testing.assert_allclose(last_t, first_t.transpose(0, 2, 3, 1), atol=1e-12)
+    assert_float_close(last_t, first_t.transpose(0, 2, 3, 1), dtype=x.dtype,
+                       terms=conv_terms(wt, transposed=True), operands=(x, wt))  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -455,7 +468,7 @@ def test_float32_stays_float32_in_gemm_and_shift_add() -> None:
         y = conv(x, w, padding="same", groups=groups, layout="nchw")
         assert y.dtype == np.float32
         ref = conv(x.astype(np.float64), w, padding="same", groups=groups, layout="nchw")
-        np.testing.assert_allclose(y, ref, rtol=1e-5, atol=1e-5)
+        assert_float_close(y, ref, dtype=y.dtype, terms=conv_terms(w), operands=(x, w))
 
 
 def test_nan_and_inf_propagate() -> None:
@@ -477,15 +490,12 @@ def test_chunking_is_invisible_and_bounded() -> None:
     whole = conv(x, w, padding="same", layout="nchw")
     for budget in (1, 4096, 200_000):  # BLAS rounding may differ with the block shape
         chunked = conv(x, w, padding="same", layout="nchw", budget=budget)
-        np.testing.assert_allclose(chunked, whole, rtol=1e-5, atol=1e-5)
+        assert_float_close(chunked, whole, dtype=x.dtype, terms=conv_terms(w), operands=(x, w))
     wt = rng.standard_normal((5, 2, 4, 4)).astype(np.float32)
     whole_t = conv_transpose(x, wt, stride=2, padding=1, layout="nchw")
-    np.testing.assert_allclose(
-        conv_transpose(x, wt, stride=2, padding=1, layout="nchw", budget=1),
-        whole_t,
-        rtol=1e-5,
-        atol=1e-5,
-    )
+    chunked_t = conv_transpose(x, wt, stride=2, padding=1, layout="nchw", budget=1)
+    assert_float_close(chunked_t, whole_t, dtype=x.dtype, terms=conv_terms(wt, transposed=True),
+                       operands=(x, wt))  # fmt: skip
     # A layer whose full column matrix would take ~100 MiB runs within a small budget.
     big = rng.standard_normal((1, 64, 96, 96)).astype(np.float32)
     wb = rng.standard_normal((8, 64, 5, 5)).astype(np.float32)
@@ -508,9 +518,11 @@ def test_shift_add_paths() -> None:
         got = conv(x, w, bias=b, stride=(2, 1), padding=[(1, 0), (2, 1)], groups=groups,
                    layout="nchw", padding_mode="replicate")  # fmt: skip
         expected = ref_conv(x, w, b, [2, 1], [1, 1], [(1, 0), (2, 1)], groups, "replicate")
-        np.testing.assert_allclose(got, expected, atol=1e-12)
+        assert_float_close(got, expected, dtype=x.dtype, terms=conv_terms(w) + 1,
+                           operands=(x, w))  # fmt: skip
     signal, k = rng.standard_normal(5000), rng.standard_normal(31)
-    np.testing.assert_allclose(conv(signal, k, flip=True), np.convolve(signal, k, "valid"))
+    got, want = conv(signal, k, flip=True), np.convolve(signal, k, "valid")
+    assert_float_close(got, want, dtype=signal.dtype, terms=k.size, operands=(signal, k))
 
 
 def test_avg_pool_default_divisor_follows_padding_style() -> None:
@@ -565,12 +577,14 @@ def test_conv_transpose_subpixel_chunks_match_col2im(
     reference = conv_transpose(x, w, layout="nchw", budget=1, **kwargs)
     monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
     got = conv_transpose(x, w, layout="nchw", **kwargs)
-    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
+                       operands=(x, w))  # fmt: skip
     x3 = rng.standard_normal((2, 3, 4, 5, 3))
     w3 = rng.standard_normal((3, 2, kernel, 2, 3))
     reference3 = conv_transpose(x3, w3, layout="ncdhw", budget=1, **kwargs)
     got3 = conv_transpose(x3, w3, layout="ncdhw", **kwargs)
-    np.testing.assert_allclose(got3, reference3, rtol=1e-12, atol=1e-12)
+    assert_float_close(got3, reference3, dtype=x3.dtype, terms=conv_terms(w3, transposed=True),
+                       operands=(x3, w3))  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -611,10 +625,12 @@ def test_conv_transpose_pixel_shuffle_matches_col2im(
 
     monkeypatch.setattr(transpose_module, "_stacked_col2im", no_fallback)
     got = conv_transpose(x, w, layout=layout, **kwargs)
-    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
+                       operands=(x, w))  # fmt: skip
     monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
     got = conv_transpose(x, w, layout=layout, **kwargs)
-    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
+                       operands=(x, w))  # fmt: skip
 
 
 @settings(max_examples=120, deadline=None)
@@ -658,7 +674,8 @@ def test_pixel_shuffle_path_property(data: st.DataObject) -> None:
         transpose_module._window_gemm = original
     assert transpose_module._stacked_col2im is fallback
     assert taken == [True]
-    np.testing.assert_allclose(got, reference, rtol=1e-12, atol=1e-12)
+    assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
+                       operands=(x, w))  # fmt: skip
 
 
 def test_tf_transposed_semantics() -> None:
@@ -771,8 +788,10 @@ def test_adjoint_identity(
     y = rng.standard_normal(conv(x, w, layout=layout, **geometry).shape)
     back = conv_transpose(y, w, output_size=size, layout=layout, **geometry)
     assert back.shape == x.shape
-    lhs = float(np.sum(conv(x, w, layout=layout, **geometry) * y))
-    assert lhs == pytest.approx(float(np.sum(x * back)), rel=1e-12)
+    forward = conv(x, w, layout=layout, **geometry)
+    assert_inner_products_equal(
+        forward, y, x, back, terms=conv_terms(w) * y.size, operands=(x, w, y)
+    )
 
 
 def test_workspace_reuse_across_dtypes_and_sizes() -> None:
@@ -789,7 +808,7 @@ def test_workspace_reuse_across_dtypes_and_sizes() -> None:
     w = rng.standard_normal((4, 3, 3, 3))
     first = conv(x.astype(np.float32), w, padding=1, layout="nchw")
     second = conv(x, w, padding=1, layout="nchw")
-    np.testing.assert_allclose(first, second, rtol=1e-5, atol=1e-5)
+    assert_float_close(first, second, dtype=first.dtype, terms=conv_terms(w), operands=(x, w))
 
 
 def test_clear_workspace_frees_every_threads_buffers() -> None:
@@ -846,12 +865,11 @@ def test_parallel_chunks_match_serial(threads: str, monkeypatch: pytest.MonkeyPa
     conv_ref = conv(x, w, stride=2, padding=1, layout="nchw")
     deconv_ref = conv_transpose(x, wt, stride=2, padding=1, layout="nchw")
     monkeypatch.setenv("CONVCALC_NUM_THREADS", threads)
-    np.testing.assert_allclose(
-        conv(x, w, stride=2, padding=1, layout="nchw"), conv_ref, rtol=1e-6, atol=1e-6
-    )
-    np.testing.assert_allclose(
-        conv_transpose(x, wt, stride=2, padding=1, layout="nchw"), deconv_ref, rtol=1e-6, atol=1e-6
-    )
+    got = conv(x, w, stride=2, padding=1, layout="nchw")
+    assert_float_close(got, conv_ref, dtype=x.dtype, terms=conv_terms(w), operands=(x, w))
+    got_t = conv_transpose(x, wt, stride=2, padding=1, layout="nchw")
+    terms_t = conv_terms(wt, transposed=True)
+    assert_float_close(got_t, deconv_ref, dtype=x.dtype, terms=terms_t, operands=(x, wt))
 
 
 def test_parallel_chunks_finish_before_an_error_propagates(
