@@ -1,7 +1,17 @@
 """convcalc: convolution, transposed-convolution and pooling shapes, pads and execution.
 
 Importing ``convcalc`` loads only the pure shape engine (standard library); the NumPy
-executor lives in ``convcalc.execute``.
+executor lives in ``convcalc.execute``. The package is laid out in rooms; each may import
+only the rooms below it (enforced by import-linter, contracts in ``pyproject.toml``):
+
+- ``cli``: the Click commands, thin; errors mapped to exit codes once.
+- ``report``: what the commands print (plain text, Rich tables, JSON-ready dicts).
+- ``network``: layer stacks, their runner, the built-in networks.
+  ``frameworks``: framework spellings, compare, port, solve, ``--check``.
+  ``diagram``: the padded-grid model, its values and its Rich pictures.
+- ``execute``: the NumPy executor. ``arrays``: array files and built-in kernels.
+- ``shape``: the pure shape engine and its explanations (standard library only).
+- ``errors``: one exception root, :class:`ConvcalcError`.
 
 >>> from convcalc import conv_output_shape
 >>> conv_output_shape((224, 224), 7, stride=2, padding="same")

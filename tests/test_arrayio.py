@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis.extra import numpy as hnp
 
-from convcalc import arrayio
+from convcalc.arrays import formats as arrayio
 from convcalc.errors import ArrayFormatError
 
 

@@ -291,7 +291,7 @@ def test_avg_divisors_follow_count_include_pad() -> None:
 
 @pytest.mark.parametrize(
     ("module", "banned"),
-    [("convcalc.cli", ["numpy", "rich"]), ("convcalc.layout", ["numpy", "rich", "click"])],
+    [("convcalc.cli", ["numpy", "rich"]), ("convcalc.diagram.layout", ["numpy", "rich", "click"])],
 )
 def test_light_imports(module: str, banned: list[str]) -> None:
     code = f"import sys, json; import {module}; print(json.dumps(sorted(sys.modules)))"

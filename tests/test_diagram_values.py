@@ -14,17 +14,17 @@ from hypothesis import strategies as st
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy import signal
 
-import convcalc.diagram_values
-from convcalc.diagram_values import compute_output
+import convcalc.diagram.values
+from convcalc.diagram.layout import Kind, deconv_layout, flip
+from convcalc.diagram.values import compute_output
 from convcalc.errors import SpecError
-from convcalc.layout import Kind, deconv_layout, flip
 from convcalc.shape import DeconvPlan, conv_plan, deconv_plan, pool_plan
 
 SMALL = settings(max_examples=80, deadline=None)
 
 
 def test_doctests() -> None:
-    assert doctest.testmod(convcalc.diagram_values).failed == 0
+    assert doctest.testmod(convcalc.diagram.values).failed == 0
 
 
 @SMALL

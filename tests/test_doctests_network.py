@@ -8,14 +8,14 @@ import importlib
 import pytest
 
 MODULES = [
-    "convcalc.frameworks",
-    "convcalc.port",
-    "convcalc.netspec",
-    "convcalc.network",
-    "convcalc.solve",
-    "convcalc.zoo",
-    "convcalc.explain",
-    "convcalc.jsonable_network",
+    "convcalc.frameworks.compare",
+    "convcalc.frameworks.port",
+    "convcalc.network.spec",
+    "convcalc.network.stack",
+    "convcalc.frameworks.solve",
+    "convcalc.network.zoo",
+    "convcalc.shape.explain",
+    "convcalc.report.network_json",
     "convcalc.shape.padding",
 ]
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import convcalc.execute.transpose as transpose_module
+from convcalc.arrays.kernels import KERNELS, builtin_kernel
 from convcalc.errors import (
     ArrayFormatError,
     ConvcalcError,
@@ -29,7 +30,6 @@ from convcalc.execute import (
     max_pool,
     max_unpool,
 )
-from convcalc.kernels import KERNELS, builtin_kernel
 from convcalc.shape import unpool_axis, unpool_output_shape
 
 Array = np.ndarray[Any, Any]

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from convcalc import EmptyOutputError, Padding, conv_axis, deconv_axis, pool_axis
-from convcalc.explain import explain_deconv, explain_window
+from convcalc.shape.explain import explain_deconv, explain_window
 
 
 def evaluate(expression: str) -> int:

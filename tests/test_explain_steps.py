@@ -1,9 +1,9 @@
-"""convcalc.explain: steps in the primer's terms and the primer's shortcut."""
+"""convcalc.shape.explain: steps in the primer's terms and the primer's shortcut."""
 
 from __future__ import annotations
 
-from convcalc.explain import explain_deconv_steps, explain_steps, primer_shortcut
 from convcalc.shape import Padding, conv_axis, deconv_axis
+from convcalc.shape.explain import explain_deconv_steps, explain_steps, primer_shortcut
 
 
 def test_shortcut_wrong_when_in_divisible_by_s() -> None:

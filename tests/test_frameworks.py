@@ -1,8 +1,8 @@
-"""convcalc.frameworks: every framework's spelling, planned by the engine and judged."""
+"""convcalc.frameworks.compare: every framework's spelling, planned by the engine and judged."""
 
 from __future__ import annotations
 
-from convcalc.frameworks import Row, Verdict, compare_layer, divisors, make_layer
+from convcalc.frameworks.compare import Row, Verdict, compare_layer, divisors, make_layer
 from convcalc.shape import conv_axis
 
 

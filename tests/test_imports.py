@@ -20,10 +20,10 @@ print(json.dumps(sorted(m for m in ("numpy", "rich", "click") if m in sys.module
     [
         ("convcalc", []),
         ("convcalc.shape", []),
-        ("convcalc.explain", []),
-        ("convcalc.jsonable", []),
+        ("convcalc.shape.explain", []),
+        ("convcalc.report.shape_json", []),
         ("convcalc.errors", []),
-        ("convcalc.report", ["click"]),
+        ("convcalc.report.shape_text", ["click"]),
         ("convcalc.cli", ["click"]),
     ],
 )

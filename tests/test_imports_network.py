@@ -8,8 +8,9 @@ import sys
 
 def test_cli_import_is_light() -> None:
     code = (
-        "import sys, convcalc.cli, convcalc.network, convcalc.frameworks, convcalc.port, "
-        "convcalc.solve, convcalc.zoo, convcalc.jsonable_network; "
+        "import sys, convcalc.cli, convcalc.network.stack, convcalc.frameworks.compare, "
+        "convcalc.frameworks.port, convcalc.frameworks.solve, convcalc.network.zoo, "
+        "convcalc.report.network_json; "
         "print(sorted(m for m in ('numpy', 'rich') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -1,4 +1,4 @@
-"""The diagram grid model (convcalc.layout) agrees with the shape engine.
+"""The diagram grid model (convcalc.diagram.layout) agrees with the shape engine.
 
 For many random geometries the cells are enumerated one by one and counted: pad cells per
 side, dropped and overhang cells, windows, stretched zeros and borders must match the
@@ -15,8 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convcalc.errors import SpecError
-from convcalc.layout import (
+from convcalc.diagram.layout import (
     Cell,
     Kind,
     Strip,
@@ -27,6 +26,7 @@ from convcalc.layout import (
     window_grid,
     window_strip,
 )
+from convcalc.errors import SpecError
 from convcalc.shape import (
     AxisPlan,
     DeconvAxis,
@@ -49,10 +49,10 @@ paddings = st.one_of(
 @pytest.mark.parametrize(
     "module",
     [
-        "convcalc.layout",
-        "convcalc.render.cells",
-        "convcalc.render.diagram",
-        "convcalc.explain",
+        "convcalc.diagram.layout",
+        "convcalc.diagram.cells",
+        "convcalc.diagram.figure",
+        "convcalc.shape.explain",
         "convcalc.shape.window",
     ],
 )

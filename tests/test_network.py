@@ -1,4 +1,4 @@
-"""convcalc.network / netspec / zoo: the layer-stack language and what a chain computes."""
+"""convcalc.network.stack / netspec / zoo: the layer-stack language and what a chain computes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from fractions import Fraction
 import pytest
 
 from convcalc.errors import SpecError
-from convcalc.network import ChainResult, parse_input, parse_spec, run_chain
+from convcalc.network.stack import ChainResult, parse_input, parse_spec, run_chain
+from convcalc.network.zoo import BUILTINS
 from convcalc.shape import conv_plan
-from convcalc.zoo import BUILTINS
 
 
 def chain(spec: str, shape: str = "224x224x3", ndim: int = 2) -> ChainResult:

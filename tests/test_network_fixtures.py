@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from convcalc.frameworks import SPELLERS, evaluate, make_layer
-from convcalc.network import parse_input, parse_spec, run_chain, unit_spans
-from convcalc.port import port_layer, source_layer
-from convcalc.zoo import BUILTINS
+from convcalc.frameworks.compare import SPELLERS, evaluate, make_layer
+from convcalc.frameworks.port import port_layer, source_layer
+from convcalc.network.stack import parse_input, parse_spec, run_chain, unit_spans
+from convcalc.network.zoo import BUILTINS
 
 DATA = json.loads(
     (Path(__file__).parent / "fixtures" / "network" / "framework_checks.json").read_text()

@@ -1,11 +1,11 @@
-"""convcalc.port: source rules, recipes and the code they print."""
+"""convcalc.frameworks.port: source rules, recipes and the code they print."""
 
 from __future__ import annotations
 
 import pytest
 
 from convcalc.errors import SpecError
-from convcalc.port import port_layer, render, source_layer
+from convcalc.frameworks.port import port_layer, render, source_layer
 
 
 def test_tf_same_stride2_to_torch_depends_on_input_size() -> None:

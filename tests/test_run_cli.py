@@ -15,9 +15,10 @@ import pytest
 from click.testing import CliRunner, Result
 from floatcheck import assert_float_close
 
-from convcalc import arrayio, execute
+from convcalc import execute
+from convcalc.arrays import formats as arrayio
+from convcalc.arrays.kernels import KERNELS
 from convcalc.cli import cli, run_cmd
-from convcalc.kernels import KERNELS
 
 REPO = Path(__file__).resolve().parents[1]
 IMAGE = "0 0 0 0 0 0\n0 0 9 9 9 0\n0 0 9 9 9 0\n0 0 9 9 9 0\n0 0 0 0 0 0\n"

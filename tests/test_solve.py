@@ -1,9 +1,9 @@
-"""convcalc.solve: parameter sets that reach a size, ranked, with spellings."""
+"""convcalc.frameworks.solve: parameter sets that reach a size, ranked, with spellings."""
 
 from __future__ import annotations
 
+from convcalc.frameworks.solve import solve_axis
 from convcalc.shape import Padding
-from convcalc.solve import solve_axis
 
 
 def test_deconv_7_to_14_k3_s2() -> None:

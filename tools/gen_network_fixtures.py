@@ -13,7 +13,7 @@ replays it without any framework. Three parts:
   for transposed convs), average-pool values, or the error are recorded next to what
   convcalc predicted.
 * ``ports``: ``convcalc port`` recipes for a set of layers, run in the source and the
-  target framework on random data (``convcalc.portcheck``); the recipe and the largest
+  target framework on random data (``convcalc.frameworks.check``); the recipe and the largest
   difference are recorded.
 * ``networks``: ResNet-18, VGG-16 and the U-Net built in plain ``torch.nn`` (torchvision
   is not needed): parameter counts and output shapes, next to ``convcalc chain``.
@@ -39,7 +39,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from convcalc.frameworks import (
+from convcalc.frameworks.check import check_port
+from convcalc.frameworks.compare import (
     SPELLERS,
     Layer,
     Spelling,
@@ -47,11 +48,10 @@ from convcalc.frameworks import (
     evaluate,
     make_layer,
 )
-from convcalc.network import parse_input, parse_spec, run_chain
-from convcalc.port import port_layer, source_layer
-from convcalc.portcheck import check_port
+from convcalc.frameworks.port import port_layer, source_layer
+from convcalc.network.stack import parse_input, parse_spec, run_chain
+from convcalc.network.zoo import BUILTINS
 from convcalc.shape import AxisPlan, Padding
-from convcalc.zoo import BUILTINS
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "tests" / "fixtures" / "network" / "framework_checks.json"
@@ -271,7 +271,7 @@ def predicted(layer: Layer, sp: Spelling) -> dict[str, Any]:
         return {"error": row.why}
     out: dict[str, Any] = {"output": row.output[0], "pad_low": row.pads[0][0] if row.pads else None}
     if layer.op == "pool" and layer.pool == "avg":
-        from convcalc.frameworks import plan_with
+        from convcalc.frameworks.compare import plan_with
 
         plan = plan_with(layer, sp.padding, ceil_mode=sp.ceil_mode)  # type: ignore[arg-type]
         axis = plan.axes[0]
@@ -700,7 +700,7 @@ RF_CASES = [
 
 
 def rf_part() -> list[dict[str, Any]]:
-    from convcalc.network import unit_spans
+    from convcalc.network.stack import unit_spans
 
     records = []
     for name, spec, size, units in RF_CASES:

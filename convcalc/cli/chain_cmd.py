@@ -17,7 +17,7 @@ __all__ = ["chain", "load_spec"]
 def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int | None]:
     """(spec text, built-in name, default input, dims) from the command's words: a file
     (JSON, or text with one layer per line), a built-in name, or the spec itself."""
-    from convcalc.zoo import BUILTINS
+    from convcalc.network.zoo import BUILTINS
 
     text = " ".join(words).strip()
     if len(words) == 1 and Path(words[0]).is_file():
@@ -139,7 +139,7 @@ def _padding_text(value: Any, where: str) -> str:
 
 
 def _builtins_help() -> str:
-    from convcalc.zoo import BUILTINS
+    from convcalc.network.zoo import BUILTINS
 
     return "\n".join(f"  {b.name:<12} {b.input:<10} {b.description}" for b in BUILTINS.values())
 
@@ -187,8 +187,8 @@ def chain(
     Tokens: k3 (k3x5), s2, d2, p1 (p1x2, p1:2, same, valid, same-lower, full, causal),
     c64, g4, dw, nobias, bn, ceil, op1, o14, f2, x2 (repeat), @name (label).
     """
-    from convcalc.network import parse_input, parse_spec, run_chain
-    from convcalc.zoo import BUILTINS
+    from convcalc.network.stack import parse_input, parse_spec, run_chain
+    from convcalc.network.zoo import BUILTINS
 
     if list_builtins or not spec:
         if as_json:
@@ -223,7 +223,7 @@ def chain(
         spatial, channels, batch = parse_input(shape_text, ndim, channels_first)
         results.append(run_chain(layers, spatial, channels, batch))
     if as_json:
-        from convcalc.jsonable_network import chain_dict, input_dependent
+        from convcalc.report.network_json import chain_dict, input_dependent
 
         if len(results) == 1:
             return emit_json(chain_dict(results[0], name))
@@ -234,7 +234,7 @@ def chain(
                 "input_dependent": input_dependent(results),
             }
         )
-    from convcalc.report_network import chain_report, varying_report
+    from convcalc.report.network_table import chain_report, varying_report
 
     out = console()
     for r in results:

@@ -14,9 +14,9 @@ FRAMEWORK_LIST = "tf,keras,torch,onnx,jax,scipy,caffe"
 
 
 def _run(op: str, params: dict[str, Any]) -> None:
-    from convcalc.explain import explain_plan
-    from convcalc.frameworks import FRAMEWORKS, compare_layer, make_layer, same_pads_at
+    from convcalc.frameworks.compare import FRAMEWORKS, compare_layer, make_layer, same_pads_at
     from convcalc.shape import Padding
+    from convcalc.shape.explain import explain_plan
 
     wanted = [f.strip() for f in params["frameworks"].split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FRAMEWORKS]
@@ -39,12 +39,12 @@ def _run(op: str, params: dict[str, Any]) -> None:
     if any(r.verdict.value != "exact" for r in rows):
         notes.append("convcalc port --from <fw> --to <fw> … prints an exact construction.")
     if params["as_json"]:
-        from convcalc.jsonable_network import compare_dict
+        from convcalc.report.network_json import compare_dict
 
         data = compare_dict(layer, rows, explain)
         data["notes"] = notes
         return emit_json(data)
-    from convcalc.report_network import compare_report
+    from convcalc.report.network_table import compare_report
 
     pads = ", ".join(f"({a}, {b})" for a, b in plan.pads)
     title = (

@@ -39,8 +39,8 @@ from convcalc.shape import (
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-    from convcalc.diagram_values import Op
-    from convcalc.layout import DiagramValues
+    from convcalc.diagram.layout import DiagramValues
+    from convcalc.diagram.values import Op
 
 __all__ = ["diagram"]
 
@@ -192,7 +192,7 @@ def conv(
     values = _values(plan, x, w, "conv")
 
     def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
-        from convcalc.render import WindowDiagram
+        from convcalc.diagram.figure import WindowDiagram
 
         return WindowDiagram(
             plan, op="convolution", highlight=highlight, values=values, parts=parts
@@ -239,7 +239,7 @@ def pool(
     op = "average pooling" if average else "max pooling"
 
     def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
-        from convcalc.render import WindowDiagram
+        from convcalc.diagram.figure import WindowDiagram
 
         include = count_include_pad if average else None
         return WindowDiagram(
@@ -287,7 +287,7 @@ def deconv(
     values = _values(plan, x, w, "deconv")
 
     def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
-        from convcalc.render import DeconvDiagram
+        from convcalc.diagram.figure import DeconvDiagram
 
         return DeconvDiagram(plan, highlight=highlight, values=values, parts=parts)
 
@@ -301,7 +301,7 @@ def _arrays(view: dict[str, Any]) -> tuple[Any, Any]:
         if kernel_spec is not None:
             raise click.UsageError("--kernel-values needs --values (the input array).")
         return None, None
-    from convcalc.diagram_values import load_array
+    from convcalc.diagram.values import load_array
 
     stdin = sys.stdin.read() if "-" in (spec, kernel_spec) else None
     x = load_array(spec, "--values", stdin)
@@ -322,7 +322,7 @@ def _values(
 ) -> DiagramValues | None:
     if x is None:
         return None
-    from convcalc.diagram_values import diagram_values
+    from convcalc.diagram.values import diagram_values
 
     return diagram_values(plan, x, w, op, include_pad=include_pad)
 
@@ -388,7 +388,7 @@ def _positions(plan: WindowPlan | DeconvPlan) -> Iterable[Sizes]:
 def _with_parts(frames: Iterable[Sizes | None]) -> Iterator[tuple[Sizes | None, frozenset[str]]]:
     """Each frame with its sections: the title once at the top, the legend and summary
     once after the last frame."""
-    from convcalc.render.diagram import PARTS
+    from convcalc.diagram.figure import PARTS
 
     frames = iter(frames)
     current = next(frames)
@@ -440,7 +440,7 @@ def _animate(console: Console, build: Build, frames: Iterable[Sizes], delay: flo
     """Redraw in place, one window per frame (Rich Live); the last frame stays."""
     from rich.live import Live
 
-    from convcalc.render.diagram import PARTS
+    from convcalc.diagram.figure import PARTS
 
     with Live(console=console, auto_refresh=False) as live:
         for frame in frames:

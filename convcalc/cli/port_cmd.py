@@ -14,8 +14,8 @@ PORTABLE = ("tf", "keras", "torch", "onnx")
 
 
 def _run(op: str, params: dict[str, Any]) -> None:
-    from convcalc.frameworks import NAMES
-    from convcalc.port import port_layer, render, source_layer
+    from convcalc.frameworks.compare import NAMES
+    from convcalc.frameworks.port import port_layer, render, source_layer
 
     ctx = click.get_current_context()
     source, target = ctx.obj["from"], ctx.obj["to"]
@@ -39,10 +39,10 @@ def _run(op: str, params: dict[str, Any]) -> None:
         f"{'×'.join(map(str, plan.output))}"
     )
     if params["as_json"]:
-        from convcalc.jsonable_network import port_dict
+        from convcalc.report.network_json import port_dict
 
         return emit_json(port_dict(source, layer, recipe, code, check))
-    from convcalc.report_network import port_report
+    from convcalc.report.network_table import port_report
 
     title = f"{NAMES[source]} {op} → {NAMES[target]}"
     check_text = None
@@ -64,7 +64,7 @@ def _check(layer: Any, source: str, target: str) -> dict[str, Any]:
 
     if importlib.util.find_spec("numpy") is None:  # pragma: no cover - numpy is a dependency
         return {"ran": False, "reason": "numpy is not installed", "max_abs_diff": None}
-    from convcalc.portcheck import check_port
+    from convcalc.frameworks.check import check_port
 
     return check_port(layer, source, target)
 

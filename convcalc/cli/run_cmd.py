@@ -3,7 +3,7 @@
 The input is a FILE argument, or stdin when FILE is ``-`` or absent (stdin is read only when
 it is not a terminal, so a bare command never hangs). The result goes to stdout, or to
 ``-o FILE`` (written atomically: nothing is left behind on error). Messages go to stderr.
-NumPy, the executor and :mod:`convcalc.arrayio` are imported inside the commands.
+NumPy, the executor and :mod:`convcalc.arrays.formats` are imported inside the commands.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ __all__ = ["FORMATS", "KERNEL_NAMES", "LAYOUTS", "PADDING_MODES", "run"]
 F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]
 
-# Kept equal to convcalc.arrayio.FORMATS, convcalc.execute.LAYOUTS / PADDING_MODES and
-# convcalc.kernels.KERNELS by tests/test_run_cli.py (those modules import NumPy).
+# Kept equal to convcalc.arrays.formats.FORMATS, convcalc.execute.LAYOUTS / PADDING_MODES and
+# convcalc.arrays.kernels.KERNELS by tests/test_run_cli.py (those modules import NumPy).
 FORMATS = ["npy", "npz", "json", "text", "csv"]
 LAYOUTS = ["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"]
 PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
@@ -374,7 +374,7 @@ def unpool(
     convcalc run pool -k 2 --indices idx.json image.json \\
         | convcalc run unpool -k 2 --indices idx.json
     """
-    from convcalc import arrayio
+    from convcalc.arrays import formats as arrayio
     from convcalc.execute import max_unpool
 
     x, fmt = _read_input(input_file, input_format)
@@ -387,7 +387,7 @@ def unpool(
 
 def _read_input(input_file: str | None, input_format: str) -> tuple[npt.NDArray[Any], str]:
     """The input array and its format; stdin only when asked for or piped."""
-    from convcalc import arrayio
+    from convcalc.arrays import formats as arrayio
 
     spec = input_file if input_file is not None else "-"
     if input_file is None and _isatty(sys.stdin):
@@ -410,7 +410,7 @@ def _isatty(stream: Any) -> bool:
 
 def _load_operand(spec: str, what: str, option: str) -> npt.NDArray[Any]:
     """An array option: inline JSON or a file (``FILE.npz:NAME``)."""
-    from convcalc import arrayio
+    from convcalc.arrays import formats as arrayio
 
     text = spec.strip()
     if text.startswith("["):
@@ -445,8 +445,8 @@ def _weights(
     """
     import numpy as np
 
+    from convcalc.arrays.kernels import builtin_kernel
     from convcalc.execute import get_layout
-    from convcalc.kernels import builtin_kernel
 
     lay = get_layout(layout)
     if spec.strip().lower().replace("_", "-") not in KERNEL_NAMES:
@@ -477,7 +477,7 @@ def _emit(
     extra: list[tuple[str, npt.NDArray[Any]]] | None = None,
 ) -> None:
     """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats."""
-    from convcalc import arrayio
+    from convcalc.arrays import formats as arrayio
 
     precision: int | None = click.get_current_context().meta.get("convcalc.precision")
     to_stdout = output in (None, "-")

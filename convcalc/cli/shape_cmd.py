@@ -1,7 +1,7 @@
 """``convcalc shape conv|pool|deconv|invert``: sizes and pads, from the shape engine alone.
 
-``--json`` prints one JSON object (schema in :mod:`convcalc.jsonable`); the tables are
-plain styled text (:mod:`convcalc.report`). Neither path loads NumPy or Rich.
+``--json`` prints one JSON object (schema in :mod:`convcalc.report.shape_json`); the tables are
+plain styled text (:mod:`convcalc.report.shape_text`). Neither path loads NumPy or Rich.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from convcalc import jsonable
 from convcalc.cli.params import (
     CEIL_MODE,
     INPUT,
@@ -21,6 +20,7 @@ from convcalc.cli.params import (
     PaddingValue,
     geometry_options,
 )
+from convcalc.report import shape_json as jsonable
 from convcalc.shape import conv_plan, deconv_plan, invert_plan, pool_plan
 
 __all__ = ["shape"]
@@ -42,7 +42,7 @@ def _print_json(data: dict[str, Any], explain: list[str] | None = None) -> None:
 
 
 def _steps(axes: Any, explain: bool) -> list[str] | None:
-    from convcalc.explain import explain_plan
+    from convcalc.shape.explain import explain_plan
 
     return explain_plan(axes) if explain else None
 
@@ -95,7 +95,7 @@ def conv(
     steps = _steps(plan.axes, explain)
     if as_json:
         return _print_json({"op": "conv", **jsonable.window_dict(plan)}, steps)
-    from convcalc.report import window_report
+    from convcalc.report.shape_text import window_report
 
     _print_table(window_report(plan, "convolution"))
     _print_steps(steps)
@@ -129,7 +129,7 @@ def pool(
     steps = _steps(plan.axes, explain)
     if as_json:
         return _print_json({"op": "pool", **jsonable.window_dict(plan)}, steps)
-    from convcalc.report import window_report
+    from convcalc.report.shape_text import window_report
 
     _print_table(window_report(plan, "pooling"))
     _print_steps(steps)
@@ -175,7 +175,7 @@ def deconv(
     steps = _steps(plan.axes, explain)
     if as_json:
         return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)}, steps)
-    from convcalc.report import deconv_report
+    from convcalc.report.shape_text import deconv_report
 
     _print_table(deconv_report(plan, "transposed convolution"))
     _print_steps(steps)
@@ -211,12 +211,12 @@ def invert(
     convcalc shape invert -o 7x7 -k 3 -s 2 -p same --json
     """
     per_axis = invert_plan(output, kernel, stride=stride, dilation=dilation, padding=padding)
-    from convcalc.explain import explain_invert
+    from convcalc.shape.explain import explain_invert
 
     steps = explain_invert(per_axis) if explain else None
     if as_json:
         return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)}, steps)
-    from convcalc.report import invert_report
+    from convcalc.report.shape_text import invert_report
 
     _print_table(invert_report(per_axis, "inputs of the convolution"))
     _print_steps(steps)

@@ -74,8 +74,8 @@ def _options(op: str) -> Callable[[F], F]:
 
 def _run(op: str, params: dict[str, Any]) -> None:
     from convcalc.errors import SpecError
+    from convcalc.frameworks.solve import solve_axis
     from convcalc.shape import Padding
-    from convcalc.solve import solve_axis
 
     size, target = params["input_"], params["target"]
     if len(size) != len(target):
@@ -132,10 +132,10 @@ def _run(op: str, params: dict[str, Any]) -> None:
             "" if ndim == 1 or (len(set(size)) == 1 and len(set(target)) == 1) else f" (axis {a})"
         )
     if params["as_json"]:
-        from convcalc.jsonable_network import solve_dict
+        from convcalc.report.network_json import solve_dict
 
         return emit_json(solve_dict(op, size, target, per_axis))
-    from convcalc.report_network import solve_report
+    from convcalc.report.network_table import solve_report
 
     title = (
         f"{op}: {size[0]} → {target[0]}"

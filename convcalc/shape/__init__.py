@@ -1,5 +1,6 @@
 """The shape engine: output sizes and pad splits for convolution, transposed convolution
-and pooling, N-d. Pure Python, standard library only — the one source of every formula.
+and pooling, N-d, their inversion, and the formulas explained step by step (``explain``).
+Pure Python, standard library only (and ``convcalc.errors``) — the one source of every formula.
 
 >>> from convcalc.shape import conv_plan
 >>> conv_plan((13,), 6, stride=5, padding="same").pads

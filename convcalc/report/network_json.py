@@ -3,7 +3,7 @@
 Per-axis values are lists; fractions (the jump after a transposed conv, a window centre)
 become numbers (an int when whole).
 
->>> from convcalc.network import parse_spec, run_chain
+>>> from convcalc.network.stack import parse_spec, run_chain
 >>> d = chain_dict(run_chain(parse_spec("conv k7 s2 p3 c64"), (224, 224), 3))
 >>> d["output"], d["layers"][0]["receptive_field"], d["totals"]["params"]
 ({'spatial': [112, 112], 'channels': 64}, [7, 7], 9472)
@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from convcalc.frameworks import Layer, Row
-from convcalc.network import ChainResult, ChainRow
-from convcalc.port import Recipe
-from convcalc.solve import Solution
+from convcalc.frameworks.compare import Layer, Row
+from convcalc.frameworks.port import Recipe
+from convcalc.frameworks.solve import Solution
+from convcalc.network.stack import ChainResult, ChainRow
 
 __all__ = ["chain_dict", "compare_dict", "layer_dict", "port_dict", "solve_dict"]
 

@@ -1,7 +1,7 @@
 """Port a layer between TensorFlow, Keras, PyTorch and ONNX exactly (pure, standard library).
 
 A *source* spelling (``--from``) is read with that framework's rules into a
-:class:`~convcalc.frameworks.Layer`; a :class:`Recipe` then writes the layer in the target
+:class:`~convcalc.frameworks.compare.Layer`; a :class:`Recipe` then writes the layer in the target
 framework: the native attributes when they are exact, otherwise an explicit pad
 (zeros, or −inf for max pooling), a crop after a transposed convolution, or the sum/count
 construction that reproduces an average pool's divisor. Recipes are data (``--check`` runs
@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from convcalc.errors import ConvcalcError, SpecError
-from convcalc.frameworks import NAMES, Layer, divisors, make_layer, plan_with, window_signature
+from convcalc.frameworks.compare import (
+    NAMES,
+    Layer,
+    divisors,
+    make_layer,
+    plan_with,
+    window_signature,
+)
 from convcalc.shape import DeconvPlan, Padding, PaddingArg, WindowPlan, split_total
 from convcalc.shape.axes import Pair, Shape
 

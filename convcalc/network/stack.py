@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from convcalc.errors import ConvcalcError, SpecError
-from convcalc.netspec import LayerSpec, parse_spec
+from convcalc.network.spec import LayerSpec, parse_spec
 from convcalc.shape import DeconvAxis, Padding, conv_plan, deconv_plan
 from convcalc.shape.axes import Pair, Shape
 from convcalc.shape.window import AxisPlan

@@ -2,7 +2,7 @@
 
 Candidates are enumerated over small ranges (or the values the user fixes) and each one is
 planned by the shape engine; those that reach the wanted size are kept, ranked simplest
-first, and spelled in PyTorch, TensorFlow/Keras and ONNX by :mod:`convcalc.port`.
+first, and spelled in PyTorch, TensorFlow/Keras and ONNX by :mod:`convcalc.frameworks.port`.
 
 >>> [s.label for s in solve_axis("deconv", 7, 14, kernels=[3], strides=[2])]
 ['same', 'padding 1, output_padding 1']
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convcalc.errors import ConvcalcError, SpecError
-from convcalc.frameworks import make_layer
-from convcalc.port import port_layer
+from convcalc.frameworks.compare import make_layer
+from convcalc.frameworks.port import port_layer
 from convcalc.shape import DeconvPlan, Padding, conv_plan, deconv_plan, effective_kernel
 from convcalc.shape.axes import Pair
 
@@ -213,7 +213,7 @@ def _try_deconv(
 
 def _spell(layer: object) -> tuple[str, str, str]:
     """Short PyTorch, TensorFlow and ONNX spellings of a 1-axis layer."""
-    from convcalc.frameworks import Layer
+    from convcalc.frameworks.compare import Layer
 
     assert isinstance(layer, Layer)
     out = []
@@ -224,7 +224,7 @@ def _spell(layer: object) -> tuple[str, str, str]:
 
 
 def _short(r: object, op: str) -> str:
-    from convcalc.port import Recipe
+    from convcalc.frameworks.port import Recipe
 
     assert isinstance(r, Recipe)
     parts = []

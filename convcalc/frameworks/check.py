@@ -1,7 +1,7 @@
 """``convcalc port --check``: run a port recipe in the real frameworks and compare.
 
 The source framework runs the layer as spelled in that framework
-(:func:`convcalc.port.port_layer` with the source framework); the target runs the ported
+(:func:`convcalc.frameworks.port.port_layer` with the source framework); the target runs the ported
 recipe; both get the same random input and weights (laid out for each framework). Needs
 NumPy plus PyTorch and/or TensorFlow (Keras 3 on the TF backend); ONNX is not run.
 Nothing here is imported unless ``--check`` is given.
@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from convcalc.frameworks import NAMES, Layer
-from convcalc.port import Recipe, port_layer
+from convcalc.frameworks.compare import NAMES, Layer
+from convcalc.frameworks.port import Recipe, port_layer
 
 __all__ = ["available", "check_port", "execute"]
 

@@ -1,8 +1,8 @@
 """The diagrams ``convcalc diagram`` prints: Rich renderables that only draw layout models.
 
 Each reads ``options.max_width`` at render time and elides what does not fit; nothing here
-computes geometry (the cells and windows come from :mod:`convcalc.layout`, the formulas
-from :mod:`convcalc.explain`).
+computes geometry (the cells and windows come from :mod:`convcalc.diagram.layout`, the formulas
+from :mod:`convcalc.shape.explain`).
 """
 
 from __future__ import annotations
@@ -13,20 +13,7 @@ from dataclasses import dataclass
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from convcalc.explain import explain_border, explain_deconv, explain_window
-from convcalc.layout import (
-    GLYPHS,
-    Cell,
-    DeconvLayout,
-    DiagramValues,
-    Grid,
-    Index,
-    Kind,
-    deconv_layout,
-    flip,
-    window_grid,
-)
-from convcalc.render.cells import (
+from convcalc.diagram.cells import (
     LABEL,
     OUTPUT,
     OUTPUT_GLYPH,
@@ -38,9 +25,22 @@ from convcalc.render.cells import (
     width_of,
     wrap,
 )
-from convcalc.render.grid import grid_rows, matrix_rows
-from convcalc.render.strip import OutputRow, output_rows, strip_margin, strip_rows
+from convcalc.diagram.grid import grid_rows, matrix_rows
+from convcalc.diagram.layout import (
+    GLYPHS,
+    Cell,
+    DeconvLayout,
+    DiagramValues,
+    Grid,
+    Index,
+    Kind,
+    deconv_layout,
+    flip,
+    window_grid,
+)
+from convcalc.diagram.strip import OutputRow, output_rows, strip_margin, strip_rows
 from convcalc.shape import DeconvPlan, WindowPlan
+from convcalc.shape.explain import explain_border, explain_deconv, explain_window
 
 __all__ = ["PARTS", "DeconvDiagram", "WindowDiagram"]
 

@@ -1,6 +1,6 @@
 """Glyphs, colours and words for every cell kind, and the fitting helpers all views share.
 
-Every kind has its own glyph (:data:`convcalc.layout.GLYPHS`), so a diagram printed without
+Every kind has its own glyph (:data:`convcalc.diagram.layout.GLYPHS`), so a diagram printed without
 colour (``NO_COLOR``, ``--no-color``, a pipe) still reads; colour only adds emphasis.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from rich.text import Text
 
-from convcalc.layout import GLYPHS, Kind
+from convcalc.diagram.layout import GLYPHS, Kind
 
 __all__ = [
     "DESCRIPTIONS",

@@ -15,8 +15,8 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from convcalc.diagram.layout import DiagramValues, ValueTable
 from convcalc.errors import ArrayFormatError
-from convcalc.layout import DiagramValues, ValueTable
 from convcalc.shape import DeconvPlan, WindowPlan
 
 __all__ = ["Op", "compute_output", "diagram_values", "load_array"]

@@ -1,7 +1,8 @@
 """Rich renderables for ``chain``, ``compare``, ``port`` and ``solve``.
 
-No arithmetic on geometry happens here: rows come from :mod:`convcalc.network`,
-:mod:`convcalc.frameworks`, :mod:`convcalc.port` and :mod:`convcalc.solve`.
+No arithmetic on geometry happens here: rows come from :mod:`convcalc.network.stack`,
+:mod:`convcalc.frameworks.compare`, :mod:`convcalc.frameworks.port` and
+:mod:`convcalc.frameworks.solve`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from convcalc.frameworks import Layer, Row, Verdict
-from convcalc.network import ChainResult, ChainRow
-from convcalc.port import Recipe
+from convcalc.frameworks.compare import Layer, Row, Verdict
+from convcalc.frameworks.port import Recipe
+from convcalc.frameworks.solve import Solution
+from convcalc.network.stack import ChainResult, ChainRow
 from convcalc.shape.axes import Pair, Shape
-from convcalc.solve import Solution
 
 __all__ = ["chain_report", "compare_report", "port_report", "solve_report", "varying_report"]
 

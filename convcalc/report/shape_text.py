@@ -3,7 +3,7 @@
 Drawn as plain text styled with ANSI codes (``click.style``; ``click.echo`` drops them when
 the output is not a terminal) rather than with Rich: a shape query then loads nothing beyond
 Click and the standard library, and starts about as fast as ``--json``. The plans come from
-the shape engine and the formula lines from :mod:`convcalc.explain`.
+the shape engine and the formula lines from :mod:`convcalc.shape.explain`.
 
 >>> from convcalc.shape import conv_plan
 >>> print(click.unstyle(window_report(conv_plan((13,), 6, stride=5), "convolution")))
@@ -25,8 +25,8 @@ from functools import partial
 
 import click
 
-from convcalc.explain import explain_deconv, explain_window
 from convcalc.shape import AxisPlan, DeconvAxis, DeconvPlan, WindowPlan
+from convcalc.shape.explain import explain_deconv, explain_window
 
 __all__ = ["deconv_report", "invert_report", "window_report"]
 

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from convcalc.layout import Cell, Grid, Index, Kind
-from convcalc.render.cells import HIGHLIGHT, LABEL, STYLES, WINDOW, slots
+from convcalc.diagram.cells import HIGHLIGHT, LABEL, STYLES, WINDOW, slots
+from convcalc.diagram.layout import Cell, Grid, Index, Kind
 
 __all__ = ["CellFn", "grid_rows", "index_width", "matrix_rows"]
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from rich.text import Text
 
-from convcalc.layout import Cell, Kind, Strip
-from convcalc.render.cells import HIGHLIGHT, LABEL, OUTPUT, STYLES, WINDOW, slots, width_of
+from convcalc.diagram.cells import HIGHLIGHT, LABEL, OUTPUT, STYLES, WINDOW, slots, width_of
+from convcalc.diagram.layout import Cell, Kind, Strip
 
 __all__ = ["OutputRow", "output_rows", "strip_margin", "strip_rows"]
 
