@@ -54,7 +54,7 @@ __all__ = [
 Interval = tuple[int, int]
 Summary = tuple[int, Fraction, Fraction, int]
 
-RF_WORK_LIMIT = 2**20
+RF_WORK_LIMIT = 2**18
 """Interval steps one ``chain`` may spend enumerating unit positions for the layers whose
 receptive field has no closed form (see the module doc); beyond it the run ends in a
 one-line :class:`SpecError` naming this limit instead of running for minutes."""
