@@ -37,7 +37,8 @@ PaddingValue = Padding | tuple[PadEntry, ...]
 
 
 class SizesType(click.ParamType[tuple[int, ...], Any]):
-    """One size per axis: ``13``, ``224x224``, ``16x32x32`` (``,`` works too)."""
+    """One size per axis: ``13``, ``224x224``, ``16x32x32`` (``,`` works too). ASCII digits
+    only (``５`` is refused, see :func:`~convcalc.shape.axes.parse_int`), each ≤ 2**40."""
 
     name = "sizes"
 
@@ -52,6 +53,8 @@ class SizesType(click.ParamType[tuple[int, ...], Any]):
         parts = str(value).lower().replace(",", "x").split("x")
         try:
             sizes = tuple(parse_int(part) for part in parts)
+        except SpecError as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError:
             self.fail(
                 f"{value!r} is not a size list such as 13, 224x224 or 16x32x32 (ASCII digits)",
@@ -170,7 +173,7 @@ INPUT = click.option(
     type=SIZES,
     required=True,
     metavar="SIZES",
-    help="Spatial input size: 13, 224x224, 16x32x32.",
+    help="Spatial input size: 13, 224x224, 16x32x32 (ASCII digits, each ≤ 2**40).",
 )
 CEIL_MODE = click.option(
     "--ceil-mode",

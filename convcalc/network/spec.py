@@ -239,7 +239,10 @@ def _tail_tokens(tokens: list[str]) -> tuple[int, str | None, list[str]]:
     rest = []
     for tok in tokens:
         if re.fullmatch(r"x[0-9]+", tok.lower()):
-            repeat = int(tok[1:])
+            try:
+                repeat = parse_int(tok[1:])
+            except SpecError:  # 31+ digits: certainly over the layer limit
+                repeat = MAX_LAYERS + 1
         elif tok.startswith("@") and len(tok) > 1:
             label = tok[1:]
         else:
@@ -273,9 +276,8 @@ def _sizes(spec_text: str, index: int, tok: str, body: str, minimum: int = 1) ->
             f"layer {index} '{spec_text}': {name} {tok!r} needs a number such as "
             f"{prefix}3 or {prefix}3x5"
         )
-    values = tuple(int(v) for v in body.split("x"))
     try:
-        return tuple(check_size(name, v, minimum) for v in values)
+        return tuple(check_size(name, parse_int(v), minimum) for v in body.split("x"))
     except SpecError as exc:
         raise SpecError(f"layer {index} '{spec_text}': {exc}") from None
 

@@ -102,6 +102,8 @@ def parse_input(
     """
     try:
         values = [parse_int(v) for v in text.lower().replace(",", "x").split("x")]
+    except SpecError:
+        raise
     except ValueError:
         raise SpecError(f"input {text!r} is not a shape such as 224x224x3") from None
     if any(v < 1 for v in values):

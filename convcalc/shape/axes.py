@@ -70,7 +70,9 @@ def check_pads(low: int, high: int) -> Pair:
 def parse_int(text: str) -> int:
     """An integer typed by a user: ASCII digits only, optionally signed. Python's ``int``
     also reads ``'５'``, ``'1_000'`` and ``' 5 '``; convcalc does not (one rule for every
-    size on the command line and in a layer spec), so those raise :class:`ValueError`.
+    size on the command line and in a layer spec), so those raise :class:`ValueError`. A
+    number of more than 30 digits raises :class:`SpecError` (a ``ValueError`` too) naming
+    :data:`MAX_SIZE`, without converting it.
 
     >>> parse_int("12"), parse_int("-3")
     (12, -3)
@@ -81,6 +83,11 @@ def parse_int(text: str) -> int:
     """
     if not _DIGITS.fullmatch(text):
         raise ValueError(f"{text!r} is not a number in ASCII digits")
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 30:
+        raise SpecError(
+            f"{text[:12]}… ({len(digits)} digits) is beyond convcalc's limit 2**40 = {MAX_SIZE}"
+        )
     return int(text)
 
 
