@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -320,3 +321,103 @@ def test_shape_explain() -> None:
     assert inv["explain"][0] == "conv input 13:"
     pool = ok_json("shape", "pool", "-i", "5", "-k", "2", "-p", "1", "--ceil-mode", "--explain")
     assert pool["output"] == [3]
+
+
+# ---------------------------------------------------------------- issue 14: bounded chain
+
+
+def timed(*args: str) -> tuple[Result, float]:
+    start = time.perf_counter()
+    result = run(*args)
+    return result, time.perf_counter() - start
+
+
+def one_error(result: Result, exit_code: int = 1) -> str:
+    assert result.exit_code == exit_code, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("spec", "size", "rows"),
+    [("deconv k4 s2 p1 x18", "1x1", 18), ("upsample f2 x20", "5x28", 20)],
+)
+def test_stacked_upsampling_is_linear(spec: str, size: str, rows: int) -> None:
+    result, seconds = timed("chain", "-i", size, spec, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["layers"]) == rows
+    assert seconds < 2
+
+
+def test_a_long_spec_is_not_tried_as_a_file_name() -> None:
+    spec = "conv k3 p1 c8, " * 20 + "conv k3 p1 c8"
+    assert len(spec) > 255
+    result, seconds = timed("chain", "-i", "64x64x3", spec, "--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["layers"]) == 21
+    assert seconds < 2
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("conv k3 x1000000", "more than 1000 layers"),
+        ("res[conv k3 p1 x100] x1000", "more than 1000 layers"),
+        ("conv k3 p1 " * 30000, "characters"),
+        ("upsample f2 x60", "limit 2**40"),
+        ("conv k3 c9223372036854775808", "limit 2**40"),
+        ("conv k３", "needs a number"),
+        ("relu x" + "9" * 5000, "more than 1000 layers"),
+        ("conv k" + "9" * 5000, "limit 2**40"),
+        ("fc " + "9" * 5000, "limit 2**40"),
+        ("conv k3 s2, upsample f2 x30", "interval steps"),
+        ("deconv k4 s2 p1 x18, conv k3 s2 x3", None),
+    ],
+)
+def test_chain_work_is_bounded(spec: str, message: str | None) -> None:
+    result, seconds = timed("chain", "-i", "5x28", spec)
+    if message is None:
+        assert result.exit_code == 0, result.output
+    else:
+        assert message in one_error(result)
+    assert seconds < 2
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.json", None, "no such spec file"),
+        ("missing.txt", None, "no such spec file"),
+        ("model.onnx", b"\x08\x07", "does not read model files"),
+        ("binary.spec", b"\xff\xfe\x00conv", "not UTF-8"),
+        ("dir.txt", "dir", "cannot read it"),
+        ("deep.json", "[" * 50000 + "]" * 50000, "not a JSON spec"),
+        (
+            "nested.json",
+            '{"layers": [' + '{"op": "res", "body": [' * 400 + '"relu"' + "]}" * 400 + "]}",
+            "nested too deeply",
+        ),
+        ("huge.json", '["conv k3", ' + "9" * 5000 + "]", "not a JSON spec"),
+        ("long.txt", "relu\n" * 50000, "limit 200000"),
+    ],
+)
+def test_spec_files_fail_in_one_line(
+    tmp_path: Path, name: str, content: str | bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if content == "dir":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content)
+    result, seconds = timed("chain", "-i", "8x8x3", str(path))
+    assert message in one_error(result)
+    assert seconds < 2
+
+
+@pytest.mark.parametrize("size", ["５x5x3", "9223372036854775808x5", "5x5x1_0"])
+def test_chain_input_sizes_are_ascii_and_bounded(size: str) -> None:
+    one_error(run("chain", "-i", size, "conv k3"))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
+from unittest.mock import patch
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from convcalc.errors import SpecError
+from convcalc.errors import ConvcalcError, SpecError
+from convcalc.network import stack
+from convcalc.network.field import RF_WORK_LIMIT
+from convcalc.network.spec import MAX_LAYERS, MAX_SPEC_CHARS, LayerSpec
 from convcalc.network.stack import ChainResult, parse_input, parse_spec, run_chain
 from convcalc.network.zoo import BUILTINS
 from convcalc.shape import conv_plan
@@ -138,3 +145,79 @@ def test_repeat_and_labels() -> None:
     layers = parse_spec("conv k3 c8 x3 @a\nres[conv k1 c8] x2  # comment")
     assert [layer.index for layer in layers] == [1, 2, 3, 5, 7]
     assert layers[-1].text == "add ← identity"
+
+
+# ------------------------------------------- receptive fields: closed forms = enumeration
+
+_LAYERS = st.one_of(
+    st.builds(
+        "conv k{} s{} d{} {}".format,
+        st.integers(1, 7),
+        st.integers(1, 3),
+        st.integers(1, 2),
+        st.sampled_from(["p0", "p1", "p2:0", "same", "valid", "full", "causal"]),
+    ),
+    st.builds(
+        "pool max k{} s{} {}".format,
+        st.integers(1, 4),
+        st.integers(1, 3),
+        st.sampled_from(["p0", "p1", "same", "ceil"]),
+    ),
+    st.builds(
+        "deconv k{} s{} d{} {}".format,
+        st.integers(1, 6),
+        st.integers(1, 3),
+        st.integers(1, 2),
+        st.sampled_from(["p0", "p1", "p2", "same", "valid", "full"]),
+    ),
+    st.builds("upsample f{}".format, st.integers(1, 3)),
+    st.sampled_from(
+        ["relu", "gap", "adaptive avg o3", "bn", "res[conv k3 s2 p1, conv k3 p1 | conv k1 s2]"]
+    ),
+)
+
+
+def _enumerated(layers: list[LayerSpec], size: tuple[int, ...]) -> ChainResult:
+    """The same run with every closed form switched off: units enumerated per period."""
+    with patch.object(stack, "node_forms", lambda nodes, edges, ndim: (None,) * ndim):
+        return run_chain(layers, size, 4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_LAYERS, min_size=1, max_size=6), st.integers(1, 40), st.booleans())
+def test_closed_forms_equal_enumeration(layers: list[str], n: int, two_d: bool) -> None:
+    specs = parse_spec(", ".join(layers))
+    size = (n, n + 3) if two_d else (n,)
+    try:
+        fast = run_chain(specs, size, 4)
+    except ConvcalcError:
+        return
+    slow = _enumerated(specs, size)
+    assert [(r.rf, r.jump, r.start, r.eff_pad) for r in fast.rows] == [
+        (r.rf, r.jump, r.start, r.eff_pad) for r in slow.rows
+    ]
+
+
+def test_stacked_upsampling_takes_closed_forms() -> None:
+    start = time.perf_counter()
+    rows = chain("deconv k4 s2 p1 x18", "1x1").rows
+    assert rows[-1].output == (2**18, 2**18)
+    assert rows[-1].jump == (Fraction(1, 2**18),) * 2
+    up = chain("upsample f2 x20", "5x28").rows[-1]
+    assert (up.rf, up.jump) == ((1, 1), (Fraction(1, 2**20),) * 2)
+    assert time.perf_counter() - start < 2
+
+
+def test_enumeration_is_budgeted() -> None:
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match=f"limit of {RF_WORK_LIMIT} interval steps"):
+        chain("conv k3 s2, upsample f2 x30", "64x64")
+    assert time.perf_counter() - start < 2
+
+
+def test_spec_limits() -> None:
+    with pytest.raises(SpecError, match=f"more than {MAX_LAYERS} layers"):
+        parse_spec("relu x1000000")
+    with pytest.raises(SpecError, match=f"limit {MAX_SPEC_CHARS}"):
+        parse_spec("relu, " * MAX_SPEC_CHARS)
+    assert len(parse_spec(f"relu x{MAX_LAYERS}")) == MAX_LAYERS

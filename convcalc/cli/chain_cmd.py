@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, print_rich
 from convcalc.errors import SpecError
+from convcalc.network.spec import MAX_SPEC_CHARS
+
+if TYPE_CHECKING:
+    from convcalc.network.stack import ChainResult
 
 __all__ = ["chain", "load_spec"]
+
+
+SPEC_FILE_SUFFIXES = (".txt", ".spec", ".json", ".yaml", ".yml")
+"""A spec argument ending in one of these is a spec file (read, or an error if it is
+missing); any other word is a file only when such a file exists, else it is the layers."""
+
+MODEL_FILE_SUFFIXES = (".onnx", ".keras", ".h5", ".pt", ".pth", ".pb", ".tflite")
+"""Model files: named as such, not read (yet): one ``Error:`` line says so."""
 
 
 def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int | None]:
@@ -20,7 +32,7 @@ def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int 
     from convcalc.network.zoo import BUILTINS
 
     text = " ".join(words).strip()
-    if len(words) == 1 and Path(words[0]).is_file():
+    if len(words) == 1 and _names_a_file(words[0]):
         return _from_file(Path(words[0]))
     if text.lower() in BUILTINS:
         b = BUILTINS[text.lower()]
@@ -28,20 +40,57 @@ def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int 
     return text, None, None, None
 
 
+def _names_a_file(word: str) -> bool:
+    """A spec-file suffix, or an existing file (a long spec is never tried as a path)."""
+    if word.lower().endswith(SPEC_FILE_SUFFIXES + MODEL_FILE_SUFFIXES):
+        return True
+    try:
+        return Path(word).is_file()
+    except (OSError, ValueError):  # name too long, embedded NUL...
+        return False
+
+
 def _from_file(path: Path) -> tuple[str, str | None, str | None, int | None]:
-    raw = path.read_text(encoding="utf-8")
-    if path.suffix.lower() in (".yaml", ".yml"):
+    suffix = path.suffix.lower()
+    if suffix in MODEL_FILE_SUFFIXES:
+        raise SpecError(
+            f"{path}: convcalc does not read model files yet; write the layers as a spec "
+            "(convcalc chain --help)"
+        )
+    if suffix in (".yaml", ".yml"):
         raise SpecError(
             f"{path}: YAML is not supported (no YAML parser among convcalc's dependencies); "
             "use JSON, or a text file with one layer per line"
         )
-    if path.suffix.lower() == ".json" or raw.lstrip()[:1] in "[{":
+    raw = _read_text(path)
+    if suffix == ".json" or raw.lstrip()[:1] in "[{":
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise SpecError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno})") from None
-        return _from_json(data, str(path))
+        except (ValueError, RecursionError) as exc:  # 5000-digit numbers, deep nesting
+            raise SpecError(f"{path}: not a JSON spec convcalc reads ({exc})") from None
+        try:
+            return _from_json(data, str(path))
+        except RecursionError:
+            raise SpecError(f"{path}: layers nested too deeply") from None
     return raw, path.name, None, None
+
+
+def _read_text(path: Path) -> str:
+    """The file's text (UTF-8, at most ``MAX_SPEC_CHARS``); every failure is one line."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            raw = handle.read(MAX_SPEC_CHARS + 1)
+    except FileNotFoundError:
+        raise SpecError(f"{path}: no such spec file") from None
+    except UnicodeDecodeError:
+        raise SpecError(f"{path}: not a text spec (not UTF-8)") from None
+    except OSError as exc:
+        raise SpecError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    if len(raw) > MAX_SPEC_CHARS:
+        raise SpecError(f"{path}: longer than convcalc reads (limit {MAX_SPEC_CHARS} characters)")
+    return raw
 
 
 def _from_json(data: Any, where: str) -> tuple[str, str | None, str | None, int | None]:
@@ -188,30 +237,9 @@ def chain(
     c64, g4, dw, nobias, bn, ceil, op1, o14, f2, x2 (repeat), @name (label).
     """
     from convcalc.network.stack import parse_input, parse_spec, run_chain
-    from convcalc.network.zoo import BUILTINS
 
     if list_builtins or not spec:
-        if as_json:
-            return emit_json(
-                {
-                    "builtins": [
-                        {
-                            "name": b.name,
-                            "input": b.input,
-                            "description": b.description,
-                            "spec": b.spec,
-                        }
-                        for b in BUILTINS.values()
-                    ]
-                }
-            )
-        if not spec:
-            click.echo("Built-in networks:\n" + _builtins_help())
-            if not list_builtins:
-                click.echo("\nGive one by name, a spec file or the layers: convcalc chain --help")
-            return None
-        click.echo("Built-in networks:\n" + _builtins_help())
-        return None
+        return _list_builtins(as_json, hint=not spec and not list_builtins)
     text, name, default_input, file_dims = load_spec(spec)
     layers = parse_spec(text)
     ndim = dims or file_dims or 2
@@ -223,17 +251,7 @@ def chain(
         spatial, channels, batch = parse_input(shape_text, ndim, channels_first)
         results.append(run_chain(layers, spatial, channels, batch))
     if as_json:
-        from convcalc.report.network_json import chain_dict, input_dependent
-
-        if len(results) == 1:
-            return emit_json(chain_dict(results[0], name))
-        return emit_json(
-            {
-                "network": name,
-                "runs": [chain_dict(r, name) for r in results],
-                "input_dependent": input_dependent(results),
-            }
-        )
+        return _print_json(results, name)
     from convcalc.report.network_table import chain_report, varying_report
 
     out = console()
@@ -243,3 +261,33 @@ def chain(
     if len(results) > 1:
         print_rich(varying_report(results))
     return None
+
+
+def _list_builtins(as_json: bool, hint: bool) -> None:
+    """``--list`` (or no spec at all): the built-in networks, with a *hint* how to go on."""
+    from convcalc.network.zoo import BUILTINS
+
+    if as_json:
+        builtins = [
+            {"name": b.name, "input": b.input, "description": b.description, "spec": b.spec}
+            for b in BUILTINS.values()
+        ]
+        return emit_json({"builtins": builtins})
+    click.echo("Built-in networks:\n" + _builtins_help())
+    if hint:
+        click.echo("\nGive one by name, a spec file or the layers: convcalc chain --help")
+    return None
+
+
+def _print_json(results: list[ChainResult], name: str | None) -> None:
+    from convcalc.report.network_json import chain_dict, input_dependent
+
+    if len(results) == 1:
+        return emit_json(chain_dict(results[0], name))
+    return emit_json(
+        {
+            "network": name,
+            "runs": [chain_dict(r, name) for r in results],
+            "input_dependent": input_dependent(results),
+        }
+    )

@@ -2,7 +2,8 @@
 
 Strings become engine values here, once: ``224x224`` → ``(224, 224)``; ``1:2x0:1`` →
 ``((1, 2), (0, 1))``; ``same_lower`` → ``Padding.SAME_LOWER``. Malformed values are usage
-errors (exit status 2).
+errors (exit status 2). Numbers are ASCII digits only (``５``, ``1_000`` and ``٣`` are not
+sizes, although Python's ``int`` reads them) and at most ``MAX_SIZE`` = 2**40.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from click.shell_completion import CompletionItem
 
 from convcalc.errors import SpecError
 from convcalc.shape import Padding
+from convcalc.shape.axes import MAX_SIZE, check_size, parse_int
 
 __all__ = [
     "CEIL_MODE",
@@ -35,7 +37,8 @@ PaddingValue = Padding | tuple[PadEntry, ...]
 
 
 class SizesType(click.ParamType[tuple[int, ...], Any]):
-    """One size per axis: ``13``, ``224x224``, ``16x32x32`` (``,`` works too)."""
+    """One size per axis: ``13``, ``224x224``, ``16x32x32`` (``,`` works too). ASCII digits
+    only (``５`` is refused, see :func:`~convcalc.shape.axes.parse_int`), each ≤ 2**40."""
 
     name = "sizes"
 
@@ -49,13 +52,22 @@ class SizesType(click.ParamType[tuple[int, ...], Any]):
             return value
         parts = str(value).lower().replace(",", "x").split("x")
         try:
-            sizes = tuple(int(part) for part in parts)
+            sizes = tuple(parse_int(part) for part in parts)
+        except SpecError as exc:
+            self.fail(str(exc), param, ctx)
         except ValueError:
-            self.fail(f"{value!r} is not a size list such as 13, 224x224 or 16x32x32", param, ctx)
+            self.fail(
+                f"{value!r} is not a size list such as 13, 224x224 or 16x32x32 (ASCII digits)",
+                param,
+                ctx,
+            )
         low = [v for v in sizes if v < self.minimum]
         if low:
             self.fail(f"{value!r}: every value must be ≥ {self.minimum}, got {low[0]}", param, ctx)
-        return sizes
+        try:
+            return tuple(check_size("size", v, self.minimum) for v in sizes)
+        except SpecError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class PaddingType(click.ParamType[PaddingValue, Any]):
@@ -80,7 +92,7 @@ class PaddingType(click.ParamType[PaddingValue, Any]):
         except ValueError:
             self.fail(
                 f"{value!r} is neither a mode ({', '.join(Padding.names())}) nor pads "
-                "such as 1, 1x2, 1:2 or 1:2x0:1 (all ≥ 0)",
+                "such as 1, 1x2, 1:2 or 1:2x0:1 (ASCII digits, 0 to 2**40)",
                 param,
                 ctx,
             )
@@ -95,8 +107,8 @@ class PaddingType(click.ParamType[PaddingValue, Any]):
 
 
 def _pad_entry(text: str) -> PadEntry:
-    values = [int(v) for v in text.split(":")]
-    if len(values) > 2 or min(values) < 0:
+    values = [parse_int(v) for v in text.split(":")]
+    if len(values) > 2 or min(values) < 0 or max(values) > MAX_SIZE:
         raise ValueError(text)
     return values[0] if len(values) == 1 else (values[0], values[1])
 
@@ -161,7 +173,7 @@ INPUT = click.option(
     type=SIZES,
     required=True,
     metavar="SIZES",
-    help="Spatial input size: 13, 224x224, 16x32x32.",
+    help="Spatial input size: 13, 224x224, 16x32x32 (ASCII digits, each ≤ 2**40).",
 )
 CEIL_MODE = click.option(
     "--ceil-mode",

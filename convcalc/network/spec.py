@@ -26,38 +26,21 @@ from dataclasses import dataclass, field, replace
 
 from convcalc.errors import SpecError
 from convcalc.shape import Padding
+from convcalc.shape.axes import MAX_SIZE, check_size, parse_int
 
-__all__ = ["LayerSpec", "parse_spec", "split_items"]
+__all__ = ["MAX_LAYERS", "MAX_SPEC_CHARS", "LayerSpec", "parse_spec", "split_items"]
 
 PadToken = Padding | tuple[int | tuple[int, int], ...]
 
 OPS = {
-    "conv": "conv",
-    "conv1d": "conv",
-    "conv2d": "conv",
-    "conv3d": "conv",
-    "deconv": "deconv",
-    "convt": "deconv",
-    "tconv": "deconv",
-    "upconv": "deconv",
-    "conv_transpose": "deconv",
-    "pool": "pool",
-    "maxpool": "pool",
-    "avgpool": "pool",
-    "gap": "gap",
-    "gmp": "gap",
-    "global": "gap",
-    "adaptive": "adaptive",
-    "flatten": "flatten",
-    "fc": "fc",
-    "linear": "fc",
-    "dense": "fc",
-    "bn": "bn",
-    "batchnorm": "bn",
-    "upsample": "upsample",
-    "add": "add",
-    "cat": "cat",
-    "concat": "cat",
+    **dict.fromkeys(("conv", "conv1d", "conv2d", "conv3d"), "conv"),
+    **dict.fromkeys(("deconv", "convt", "tconv", "upconv", "conv_transpose"), "deconv"),
+    **dict.fromkeys(("pool", "maxpool", "avgpool"), "pool"),
+    **dict.fromkeys(("gap", "gmp", "global"), "gap"),
+    **{op: op for op in ("adaptive", "flatten", "upsample", "add")},
+    **dict.fromkeys(("fc", "linear", "dense"), "fc"),
+    **dict.fromkeys(("bn", "batchnorm"), "bn"),
+    **dict.fromkeys(("cat", "concat"), "cat"),
 }
 ACTIVATIONS = {
     "relu",
@@ -140,21 +123,41 @@ def split_items(text: str, sep: str = ",") -> list[str]:
     return [" ".join(item.split()) for item in items if item.strip()]
 
 
+MAX_LAYERS = 1_000
+"""Most layers a spec may expand to (repeats and blocks counted out): ``x1000000`` ends in a
+one-line :class:`SpecError` naming this limit, not in minutes of work."""
+
+MAX_SPEC_CHARS = 200_000
+"""Longest spec text convcalc reads (a layer per line, that is thousands of layers)."""
+
+
 class _Counter:
     def __init__(self) -> None:
         self.value = 0
 
     def next(self) -> int:
         self.value += 1
+        if self.value > MAX_LAYERS:
+            raise SpecError(
+                f"the spec expands to more than {MAX_LAYERS} layers (convcalc's limit); "
+                "lower the repeat counts"
+            )
         return self.value
 
 
 def parse_spec(text: str) -> list[LayerSpec]:
-    """Parse a whole spec into layers (repeats expanded, blocks nested).
+    """Parse a whole spec into layers (repeats expanded, blocks nested). Numbers are ASCII
+    digits up to 2**40; at most :data:`MAX_LAYERS` layers and :data:`MAX_SPEC_CHARS`
+    characters.
 
     Raises:
         SpecError: naming the layer number, its text and the offending token.
     """
+    if len(text) > MAX_SPEC_CHARS:
+        raise SpecError(
+            f"the spec has {len(text)} characters, more than convcalc reads "
+            f"(limit {MAX_SPEC_CHARS})"
+        )
     layers = _parse_items(split_items(text), _Counter())
     if not layers:
         raise SpecError("the network spec has no layers")
@@ -217,8 +220,11 @@ def _tail_tokens(tokens: list[str]) -> tuple[int, str | None, list[str]]:
     label = None
     rest = []
     for tok in tokens:
-        if re.fullmatch(r"x\d+", tok.lower()):
-            repeat = int(tok[1:])
+        if re.fullmatch(r"x[0-9]+", tok.lower()):
+            try:
+                repeat = parse_int(tok[1:])
+            except SpecError:  # 31+ digits: certainly over the layer limit
+                repeat = MAX_LAYERS + 1
         elif tok.startswith("@") and len(tok) > 1:
             label = tok[1:]
         else:
@@ -226,7 +232,8 @@ def _tail_tokens(tokens: list[str]) -> tuple[int, str | None, list[str]]:
     return repeat, label, rest
 
 
-_SIZES = re.compile(r"\d+(x\d+)*")
+_SIZES = re.compile(r"[0-9]+(x[0-9]+)*")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 _NAMES = {
@@ -239,6 +246,7 @@ _NAMES = {
     "f": "scale factor",
     "op": "output_padding",
     "to": "output size",
+    "": "outputs",
 }
 
 
@@ -250,11 +258,10 @@ def _sizes(spec_text: str, index: int, tok: str, body: str, minimum: int = 1) ->
             f"layer {index} '{spec_text}': {name} {tok!r} needs a number such as "
             f"{prefix}3 or {prefix}3x5"
         )
-    values = tuple(int(v) for v in body.split("x"))
-    for v in values:
-        if v < minimum:
-            raise SpecError(f"layer {index} '{spec_text}': {name} must be ≥ {minimum}, got {v}")
-    return values
+    try:
+        return tuple(check_size(name, parse_int(v), minimum) for v in body.split("x"))
+    except SpecError as exc:
+        raise SpecError(f"layer {index} '{spec_text}': {exc}") from None
 
 
 def _pad_token(spec_text: str, index: int, tok: str) -> PadToken:
@@ -264,14 +271,14 @@ def _pad_token(spec_text: str, index: int, tok: str) -> PadToken:
     try:
         parts: list[int | tuple[int, int]] = []
         for part in body.split("x"):
-            values = [int(v) for v in part.split(":")]
-            if len(values) > 2 or min(values) < 0:
+            values = [parse_int(v) for v in part.split(":")]
+            if len(values) > 2 or min(values) < 0 or max(values) > MAX_SIZE:
                 raise ValueError(part)
             parts.append(values[0] if len(values) == 1 else (values[0], values[1]))
     except ValueError:
         raise SpecError(
             f"layer {index} '{spec_text}': bad padding {tok!r}; use p1, p1x2, "
-            "p1:2 or a mode such as same"
+            "p1:2 (0 to 2**40) or a mode such as same"
         ) from None
     return tuple(parts)
 
@@ -296,12 +303,8 @@ def _parse_layer(index: int, text: str, tokens: list[str], label: str | None) ->
         )
     op = OPS[word]
     fields: dict[str, object] = {}
-    if word == "avgpool":
-        fields["pool"] = "avg"
-    if word == "gmp":
-        fields["pool"] = "max"
-    if op == "gap" and word != "gmp":
-        fields["pool"] = "avg"
+    if op == "gap" or word in ("avgpool", "gmp"):
+        fields["pool"] = "max" if word == "gmp" else "avg"
     if op in ("add", "cat"):
         if not rest or rest[0][:1] in "@":
             raise SpecError(
@@ -311,47 +314,54 @@ def _parse_layer(index: int, text: str, tokens: list[str], label: str | None) ->
         fields["ref"] = rest[0]
         rest = rest[1:]
     for tok in rest:
-        low = tok.lower()
-        if low in ("max", "avg", "mean"):
-            fields["pool"] = "avg" if low in ("avg", "mean") else "max"
-        elif low in _MODES:
-            fields["padding"] = Padding.parse(low)
-        elif low in ("nobias", "bias"):
-            fields["bias"] = low == "bias"
-        elif low == "bn":
-            fields["bn"] = True
-        elif low == "ceil":
-            fields["ceil"] = True
-        elif low == "dw":
-            fields["depthwise"] = True
-        elif low == "crop":
-            fields["crop"] = True
-        elif low.startswith("op") and low[2:3].isdigit():
-            fields["output_padding"] = _sizes(text, index, tok, low[2:], minimum=0)
-        elif low.startswith("to") and low[2:3].isdigit():
-            fields["output_size"] = _sizes(text, index, tok, low[2:])
-        elif low[:1] == "k":
-            fields["kernel"] = _sizes(text, index, tok, low[1:])
-        elif low[:1] == "s" and low[1:2].isdigit():
-            fields["stride"] = _sizes(text, index, tok, low[1:])
-        elif low[:1] == "d" and low[1:2].isdigit():
-            fields["dilation"] = _sizes(text, index, tok, low[1:])
-        elif low[:1] == "p":
-            fields["padding"] = _pad_token(text, index, low)
-        elif low[:1] == "c" and low[1:2].isdigit():
-            fields["channels"] = _sizes(text, index, tok, low[1:])[0]
-        elif low[:1] == "g" and low[1:2].isdigit():
-            fields["groups"] = _sizes(text, index, tok, low[1:])[0]
-        elif low[:1] == "o" and low[1:2].isdigit():
-            fields["output_size"] = _sizes(text, index, tok, low[1:])
-        elif low[:1] == "f" and low[1:2].isdigit():
-            fields["factor"] = _sizes(text, index, tok, low[1:])
-        elif low.isdigit() and op == "fc":
-            fields["channels"] = int(low)
-        else:
-            raise SpecError(f"layer {index} '{text}': unknown token {tok!r}")
+        fields.update(_token(text, index, tok, op))
     spec = replace(LayerSpec(index, text, op, label=label), **fields)  # type: ignore[arg-type]
     return _check(spec)
+
+
+_FLAGS: dict[str, tuple[str, object]] = {
+    "max": ("pool", "max"),
+    "avg": ("pool", "avg"),
+    "mean": ("pool", "avg"),
+    "nobias": ("bias", False),
+    "bias": ("bias", True),
+    "bn": ("bn", True),
+    "ceil": ("ceil", True),
+    "dw": ("depthwise", True),
+    "crop": ("crop", True),
+}
+# (prefix, field, minimum, a single value?) in the order they are tried; a digit must follow.
+_NUMBERED = [
+    ("op", "output_padding", 0, False),
+    ("to", "output_size", 1, False),
+    ("s", "stride", 1, False),
+    ("d", "dilation", 1, False),
+    ("c", "channels", 1, True),
+    ("g", "groups", 1, True),
+    ("o", "output_size", 1, False),
+    ("f", "factor", 1, False),
+]
+
+
+def _token(text: str, index: int, tok: str, op: str) -> dict[str, object]:
+    """The field(s) one token of a layer sets."""
+    low = tok.lower()
+    if low in _FLAGS:
+        name, value = _FLAGS[low]
+        return {name: value}
+    if low in _MODES:
+        return {"padding": Padding.parse(low)}
+    if low[:1] == "k":
+        return {"kernel": _sizes(text, index, tok, low[1:])}
+    for prefix, name, minimum, single in _NUMBERED:
+        if low.startswith(prefix) and low[len(prefix) : len(prefix) + 1].isdigit():
+            values = _sizes(text, index, tok, low[len(prefix) :], minimum)
+            return {name: values[0] if single else values}
+    if low[:1] == "p":
+        return {"padding": _pad_token(text, index, low)}
+    if _DIGITS.fullmatch(low) and op == "fc":
+        return {"channels": _sizes(text, index, tok, low, minimum=0)[0]}
+    raise SpecError(f"layer {index} '{text}': unknown token {tok!r}")
 
 
 def _check(spec: LayerSpec) -> LayerSpec:

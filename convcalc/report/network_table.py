@@ -82,8 +82,33 @@ def chain_report(result: ChainResult, title: str, width: int = 120) -> Renderabl
     dropped = ({"start", "activations"} if width < 110 else set()) | (
         {"MACs"} if width < 96 else set()
     )
-    table = Table(title=title, title_justify="left", header_style="bold", show_footer=True)
-    columns = [
+    columns = _chain_columns(result)
+    keep = [name not in dropped for name, _, _ in columns]
+    cells = [_input_cells(result)] + [_cells(r) for r in result.rows]
+    table = _chain_table(title, columns, keep, cells, width)
+    for row_cells in cells:
+        table.add_row(*[c for c, shown in zip(row_cells, keep, strict=True) if shown])
+    notes = [f"[{r.index}] {r.note}" for r in result.rows if r.note]
+    legend = Text(
+        "RF: receptive field (input cells); jump: input cells between neighbouring units; "
+        "start: centre of unit 0 in input coordinates. Params count BatchNorm as 2 per "
+        "channel; MACs are multiply-accumulates"
+        + (f" for a batch of {result.batch}" if result.batch > 1 else "")
+        + ".",
+        style="dim",
+    )
+    parts: list[RenderableType] = [table]
+    if notes:
+        parts.append(Text("\n".join(notes)))
+    parts.append(legend)
+    return Group(*parts)
+
+
+Column = tuple[str, str, str]  # name, footer, justify
+
+
+def _chain_columns(result: ChainResult) -> list[Column]:
+    return [
         ("#", "", "right"),
         ("layer", "total", "left"),
         ("output", "", "right"),
@@ -95,10 +120,19 @@ def chain_report(result: ChainResult, title: str, width: int = 120) -> Renderabl
         ("MACs", _big(result.macs), "right"),
         ("activations", _big(result.activations), "right"),
     ]
-    keep = [name not in dropped for name, _, _ in columns]
-    cells = [_cells(r) for r in result.rows]
+
+
+def _chain_table(
+    title: str,
+    columns: Sequence[Column],
+    keep: Sequence[bool],
+    cells: Sequence[Sequence[str | Text]],
+    width: int,
+) -> Table:
+    """The empty table: the shown columns, the layer column narrowed to fit *width*."""
+    table = Table(title=title, title_justify="left", header_style="bold", show_footer=True)
     widths = [
-        max([len(name), len(footer)] + [len(str(c[i])) for c in cells])
+        max([len(name), len(footer)] + [len(str(c[i])) for c in cells[1:]])
         for i, (name, footer, _) in enumerate(columns)
     ]
     others = sum(
@@ -117,42 +151,15 @@ def chain_report(result: ChainResult, title: str, width: int = 120) -> Renderabl
                 overflow="ellipsis",
                 max_width=layer_width if name == "layer" else None,
             )
+    return table
 
-    def add(*cells: str | Text) -> None:
-        table.add_row(*[c for c, shown in zip(cells, keep, strict=True) if shown])
 
-    add(
-        "0",
-        "input",
-        _shape(result.input, result.channels),
-        "",
-        "1",
-        "1",
-        "0",
-        "",
-        "",
-        _big(
-            None
-            if result.channels is None
-            else result.channels * _prod(result.input) * result.batch
-        ),
-    )
-    notes = [f"[{r.index}] {r.note}" for r in result.rows if r.note]
-    for row_cells in cells:
-        add(*row_cells)
-    legend = Text(
-        "RF: receptive field (input cells); jump: input cells between neighbouring units; "
-        "start: centre of unit 0 in input coordinates. Params count BatchNorm as 2 per "
-        "channel; MACs are multiply-accumulates"
-        + (f" for a batch of {result.batch}" if result.batch > 1 else "")
-        + ".",
-        style="dim",
-    )
-    parts: list[RenderableType] = [table]
-    if notes:
-        parts.append(Text("\n".join(notes)))
-    parts.append(legend)
-    return Group(*parts)
+def _input_cells(result: ChainResult) -> list[str | Text]:
+    """Row 0: the input itself (RF 1, jump 1, start 0)."""
+    channels = result.channels
+    acts = None if channels is None else channels * _prod(result.input) * result.batch
+    shape = _shape(result.input, channels)
+    return ["0", "input", shape, "", "1", "1", "0", "", "", _big(acts)]
 
 
 def _cells(r: ChainRow) -> list[str | Text]:

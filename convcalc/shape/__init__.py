@@ -2,6 +2,12 @@
 and pooling, N-d, their inversion, and the formulas explained step by step (``explain``).
 Pure Python, standard library only (and ``convcalc.errors``) — the one source of every formula.
 
+Modules: ``axes`` (limits, checks, broadcasting), ``padding`` (modes and pad splits),
+``window`` (convolution, pooling), ``transpose`` (transposed convolution, unpooling),
+``reach`` (sizes a transposed convolution can reach), ``invert`` (inputs giving an output),
+``explain`` (the arithmetic in words). Every value is ≤ ``MAX_SIZE`` (2**40); every answer
+is a closed form, so the work never grows with the numbers typed.
+
 >>> from convcalc.shape import conv_plan
 >>> conv_plan((13,), 6, stride=5, padding="same").pads
 ((1, 2),)
@@ -9,7 +15,8 @@ Pure Python, standard library only (and ``convcalc.errors``) — the one source 
 
 from __future__ import annotations
 
-from convcalc.shape.axes import Pair, Shape, effective_kernel
+from convcalc.shape.axes import MAX_SIZE, Pair, Shape, effective_kernel
+from convcalc.shape.invert import MAX_CANDIDATES, invert_axis, invert_plan
 from convcalc.shape.padding import (
     Padding,
     PaddingArg,
@@ -18,15 +25,13 @@ from convcalc.shape.padding import (
     resolve_pads,
     split_total,
 )
+from convcalc.shape.reach import keras_padding
 from convcalc.shape.transpose import (
     DeconvAxis,
     DeconvPlan,
     deconv_axis,
     deconv_output_shape,
     deconv_plan,
-    invert_axis,
-    invert_plan,
-    keras_padding,
     unpool_axis,
     unpool_output_shape,
 )
@@ -44,6 +49,8 @@ from convcalc.shape.window import (
 )
 
 __all__ = [
+    "MAX_CANDIDATES",
+    "MAX_SIZE",
     "AxisPlan",
     "DeconvAxis",
     "DeconvPlan",

@@ -1,24 +1,94 @@
-"""Per-axis plumbing shared by every shape rule (pure, standard library only)."""
+"""Per-axis plumbing shared by every shape rule (pure, standard library only): the size
+limit, the checks every value entering the engine passes, broadcasting to N axes."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 from convcalc.errors import ConvcalcError, SpecError
 
-__all__ = ["Pair", "Shape", "check_positive", "effective_kernel", "on_axis", "per_axis"]
+__all__ = [
+    "MAX_SIZE",
+    "Pair",
+    "Shape",
+    "check_pads",
+    "check_positive",
+    "check_size",
+    "effective_kernel",
+    "on_axis",
+    "parse_int",
+    "per_axis",
+]
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
 T = TypeVar("T")
 
+MAX_SIZE = 2**40
+"""Largest size, kernel, stride, dilation, pad or output size convcalc accepts (2**40, about
+10**12 cells per axis: far beyond any real tensor, small enough that every product the tools
+form stays an exact, quick integer). Larger values end in a one-line :class:`SpecError`
+naming this limit."""
+
+_DIGITS = re.compile(r"[+-]?[0-9]+")
+
+
+def check_size(name: str, value: int, minimum: int = 1) -> int:
+    """Return *value* if it is an int in ``[minimum, MAX_SIZE]``, else raise
+    :class:`SpecError` naming *name* and the bound it breaks.
+
+    >>> check_size("kernel", 2**63)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    convcalc.errors.SpecError: kernel 9223372036854775808 is above convcalc's limit 2**40 = ...
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise SpecError(f"{name} must be ≥ {minimum}, got {value!r}")
+    if value > MAX_SIZE:
+        raise SpecError(f"{name} {value} is above convcalc's limit 2**40 = {MAX_SIZE}")
+    return value
+
 
 def check_positive(name: str, value: int) -> int:
-    """Return *value* if it is an int ≥ 1, else raise :class:`SpecError` naming *name*."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise SpecError(f"{name} must be ≥ 1, got {value!r}")
-    return value
+    """Return *value* if it is an int in ``[1, MAX_SIZE]``, else raise :class:`SpecError`."""
+    return check_size(name, value, 1)
+
+
+def check_pads(low: int, high: int) -> Pair:
+    """Return ``(low, high)`` if both pads are in ``[0, MAX_SIZE]``.
+
+    >>> check_pads(1, 2)
+    (1, 2)
+    """
+    if low < 0 or high < 0:
+        raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
+    return (check_size("pad", low, 0), check_size("pad", high, 0))
+
+
+def parse_int(text: str) -> int:
+    """An integer typed by a user: ASCII digits only, optionally signed. Python's ``int``
+    also reads ``'５'``, ``'1_000'`` and ``' 5 '``; convcalc does not (one rule for every
+    size on the command line and in a layer spec), so those raise :class:`ValueError`. A
+    number of more than 30 digits raises :class:`SpecError` (a ``ValueError`` too) naming
+    :data:`MAX_SIZE`, without converting it.
+
+    >>> parse_int("12"), parse_int("-3")
+    (12, -3)
+    >>> parse_int("５")
+    Traceback (most recent call last):
+    ...
+    ValueError: '５' is not a number in ASCII digits
+    """
+    if not _DIGITS.fullmatch(text):
+        raise ValueError(f"{text!r} is not a number in ASCII digits")
+    digits = text.lstrip("+-").lstrip("0")
+    if len(digits) > 30:
+        raise SpecError(
+            f"{text[:12]}… ({len(digits)} digits) is beyond convcalc's limit 2**40 = {MAX_SIZE}"
+        )
+    return int(text)
 
 
 def effective_kernel(kernel: int, dilation: int = 1) -> int:

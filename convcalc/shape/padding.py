@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TypeAlias
 
 from convcalc.errors import SpecError
-from convcalc.shape.axes import Pair
+from convcalc.shape.axes import Pair, check_pads
 
 __all__ = [
     "Padding",
@@ -152,6 +152,4 @@ def _pair(entry: object) -> Pair:
     if len(items) != 2 or not all(isinstance(v, int) and not isinstance(v, bool) for v in items):
         raise SpecError(f"each pad must be an int or a (before, after) pair, got {entry!r}")
     before, after = (int(v) for v in items)  # type: ignore[call-overload]
-    if before < 0 or after < 0:
-        raise SpecError(f"pads must be ≥ 0, got ({before}, {after})")
-    return (before, after)
+    return check_pads(before, after)

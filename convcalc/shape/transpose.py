@@ -7,9 +7,8 @@ and may append ``output_padding`` cells at the end (PyTorch, ONNX)::
     out = (n − 1)·s + k_eff − before − after + output_padding
 
 With a named mode (TensorFlow / Keras) the crop is the pad the *forward* convolution of the
-requested output size would use, and TensorFlow accepts every output size whose forward
-convolution gives back ``n``: SAME ``[(n − 1)·s + 1, n·s]``, VALID
-``[(n − 1)·s + k_eff, (n − 1)·s + k_eff + s − 1]``.
+requested output size would use; which sizes that allows is :mod:`convcalc.shape.reach`.
+Inverting a convolution is :mod:`convcalc.shape.invert`. Max unpooling sizes live here too.
 """
 
 from __future__ import annotations
@@ -23,19 +22,16 @@ from convcalc.shape.axes import (
     Pair,
     Shape,
     broadcast,
+    check_pads,
     check_positive,
+    check_size,
     effective_kernel,
     on_axis,
     per_axis,
 )
-from convcalc.shape.padding import (
-    Padding,
-    PaddingArg,
-    describe_padding,
-    normalize_padding,
-    resolve_pads,
-)
-from convcalc.shape.window import axis_padding, conv_axis, preimage
+from convcalc.shape.padding import Padding, PaddingArg, normalize_padding, resolve_pads
+from convcalc.shape.reach import check_reachable, named_size
+from convcalc.shape.window import axis_padding
 
 __all__ = [
     "DeconvAxis",
@@ -43,9 +39,6 @@ __all__ = [
     "deconv_axis",
     "deconv_output_shape",
     "deconv_plan",
-    "invert_axis",
-    "invert_plan",
-    "keras_padding",
     "unpool_axis",
     "unpool_output_shape",
 ]
@@ -131,17 +124,6 @@ class DeconvPlan:
         return tuple(a.output_range for a in self.axes)
 
 
-def keras_padding(mode: Padding, k_eff: int) -> int | None:
-    """The symmetric pad Keras assumes when ``output_padding`` is given (``None``: Keras has
-    no transposed convolution for this mode)."""
-    return {
-        Padding.SAME: k_eff // 2,
-        Padding.SAME_LOWER: k_eff // 2,
-        Padding.VALID: 0,
-        Padding.FULL: k_eff - 1,
-    }.get(mode)
-
-
 def deconv_axis(
     n: int,
     kernel: int,
@@ -175,35 +157,41 @@ def deconv_axis(
     check_positive("dilation", dilation)
     if output_size is not None:
         check_positive("output size", output_size)
-    k_eff = effective_kernel(kernel, dilation)
-    full = (n - 1) * stride + k_eff
-    if isinstance(padding, Padding):
-        size, reach, default, keras_op = _named_size(
+    if isinstance(padding, Padding):  # the size first, then crop its forward pads
+        size, reach, default, keras_op = named_size(
             n, kernel, stride, dilation, padding, output_padding, output_size
         )
+        k_eff = effective_kernel(kernel, dilation)
         low, high = resolve_pads(size, k_eff, stride, padding)
-        return DeconvAxis(
-            n,
-            kernel,
-            stride,
-            dilation,
-            low,
-            high,
-            size - (full - low - high),
-            size,
-            reach,
-            default,
-            padding,
-            keras_op,
+        extra = size - ((n - 1) * stride + k_eff - low - high)
+        axis = DeconvAxis(
+            n, kernel, stride, dilation, low, high, extra, size, reach, default, padding, keras_op
         )
-    low, high = padding
-    if low < 0 or high < 0:
-        raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
+    else:
+        axis = _explicit_axis(
+            n, kernel, stride, dilation, check_pads(*padding), output_padding, output_size
+        )
+    check_size("output size", axis.output)
+    return axis
+
+
+def _explicit_axis(
+    n: int,
+    kernel: int,
+    stride: int,
+    dilation: int,
+    pads: Pair,
+    output_padding: int | None,
+    output_size: int | None,
+) -> DeconvAxis:
+    """PyTorch: crop the pads, then append ``output_padding`` (< max(stride, dilation))."""
+    low, high = pads
+    full = (n - 1) * stride + effective_kernel(kernel, dilation)
     base = full - low - high
     limit = max(stride, dilation) - 1
     reach = (max(base, 1), base + limit)
     if output_size is not None:
-        _check_reachable(output_size, reach, n, kernel, stride, dilation, padding)
+        check_reachable(output_size, reach, n, kernel, stride, dilation, pads)
         if output_padding is not None and output_padding != output_size - base:
             raise SpecError(
                 f"output_padding {output_padding} and output size {output_size} disagree: "
@@ -221,131 +209,9 @@ def deconv_axis(
     if size < 1:
         raise EmptyOutputError(
             f"pads ({low}, {high}) crop all {full} cells of the transposed convolution "
-            f"(input {n}, kernel {k_eff}, stride {stride}): the output would be {size}"
+            f"(input {n}, kernel {kernel}, stride {stride}): the output would be {size}"
         )
     return DeconvAxis(n, kernel, stride, dilation, low, high, output_padding, size, reach, base)
-
-
-def _named_size(
-    n: int,
-    kernel: int,
-    stride: int,
-    dilation: int,
-    mode: Padding,
-    output_padding: int | None,
-    output_size: int | None,
-) -> tuple[int, Pair, int, int | None]:
-    """(size, TF-accepted range, Keras default, Keras output_padding) for a named mode."""
-    k_eff = effective_kernel(kernel, dilation)
-    sizes = _forward_preimage(n, kernel, stride, dilation, mode)
-    if not sizes:
-        raise EmptyOutputError(
-            f"no input length gives a '{mode.value}' convolution output of {n} with kernel "
-            f"{k_eff} and stride {stride}, so the transposed convolution has no size"
-        )
-    reach = (sizes[0], sizes[-1])
-    default = n * stride + {
-        Padding.VALID: max(k_eff - stride, 0),
-        Padding.FULL: 2 - stride - k_eff,
-    }.get(mode, 0)
-    default = min(max(default, reach[0]), reach[1])
-    keras_pad = keras_padding(mode, k_eff)
-    keras_base = None if keras_pad is None else (n - 1) * stride + k_eff - 2 * keras_pad
-    if output_size is not None:
-        _check_reachable(output_size, reach, n, kernel, stride, dilation, mode)
-        size = output_size
-    elif output_padding is not None:
-        if keras_base is None:
-            raise SpecError(
-                f"output_padding is a Keras notion and Keras has no '{mode.value}' transposed "
-                "convolution; give the output size instead"
-            )
-        if not 0 <= output_padding < stride:
-            raise SpecError(
-                f"output_padding must be ≥ 0 and smaller than the stride {stride} "
-                f"(Keras), got {output_padding}"
-            )
-        size = keras_base + output_padding
-        lo_op, hi_op = max(reach[0] - keras_base, 0), min(reach[1] - keras_base, stride - 1)
-        if not reach[0] <= size <= reach[1]:
-            raise SpecError(
-                f"Keras computes (n − 1)·s + k − 2·{keras_pad} + output_padding = {size} "
-                f"for input {n}, kernel {k_eff}, stride {stride}, '{mode.value}', but "
-                f"TensorFlow accepts only output sizes {reach[0]}..{reach[1]} here, so the "
-                f"op raises; use output_padding {_span(lo_op, hi_op)} or the default (None)"
-            )
-    else:
-        size = default
-    keras_op = None
-    if keras_base is not None and 0 <= size - keras_base < stride:
-        keras_op = size - keras_base
-    return size, reach, default, keras_op
-
-
-def _span(lo: int, hi: int) -> str:
-    return str(lo) if lo == hi else f"{lo}..{hi}"
-
-
-def _forward_preimage(
-    n: int, kernel: int, stride: int, dilation: int, padding: Padding | Pair
-) -> range:
-    """Every input length whose forward convolution has output *n*."""
-    k_eff = effective_kernel(kernel, dilation)
-    pad_total = sum(padding) if isinstance(padding, tuple) else 2 * (k_eff - 1)
-    return preimage(
-        n,
-        lambda m: conv_axis(m, kernel, stride=stride, dilation=dilation, padding=padding).output,
-        (n - 2) * stride + k_eff - pad_total,
-        (n + 1) * stride + k_eff,
-    )
-
-
-def _check_reachable(
-    size: int,
-    reach: Pair,
-    n: int,
-    kernel: int,
-    stride: int,
-    dilation: int,
-    padding: Padding | Pair,
-) -> None:
-    if not reach[0] <= size <= reach[1]:
-        dil = f", dilation {dilation}" if dilation > 1 else ""
-        raise NoInverseError(
-            f"output size {size} is not reachable: a transposed convolution of input {n} "
-            f"with kernel {kernel}, stride {stride}{dil} and {describe_padding(padding)} gives "
-            "sizes "
-            f"{reach[0]} to {reach[1]}"
-        )
-
-
-def invert_axis(
-    output: int,
-    kernel: int,
-    *,
-    stride: int = 1,
-    dilation: int = 1,
-    padding: Padding | Pair = Padding.VALID,
-) -> tuple[DeconvAxis, ...]:
-    """Every input length a convolution maps to *output*, each as the transposed convolution
-    (of *output*, with the same parameters) that comes back to exactly that length.
-
-    >>> [(c.output, c.output_padding) for c in invert_axis(6, 3, stride=2, padding=(1, 1))]
-    [(11, 0), (12, 1)]
-    """
-    check_positive("output size", output)
-    sizes = _forward_preimage(output, kernel, stride, dilation, padding)
-    if not sizes:
-        raise NoInverseError(
-            f"no input length gives output {output} with kernel {kernel}, stride {stride}, "
-            f"dilation {dilation} and {describe_padding(padding)}"
-        )
-    return tuple(
-        deconv_axis(
-            output, kernel, stride=stride, dilation=dilation, padding=padding, output_size=n
-        )
-        for n in sizes
-    )
 
 
 def deconv_plan(
@@ -413,37 +279,6 @@ def _optional_per_axis(
     name: str, value: int | Sequence[int] | None, ndim: int
 ) -> tuple[int | None, ...]:
     return (None,) * ndim if value is None else broadcast(name, value, ndim)
-
-
-def invert_plan(
-    output_shape: Sequence[int],
-    kernel_shape: int | Sequence[int],
-    *,
-    stride: int | Sequence[int] = 1,
-    dilation: int | Sequence[int] = 1,
-    padding: PaddingArg = Padding.VALID,
-) -> tuple[tuple[DeconvAxis, ...], ...]:
-    """Per axis, every input length that a convolution maps to *output_shape*.
-
-    >>> [len(c) for c in invert_plan((7, 7), 3, stride=2, padding="same")]
-    [2, 2]
-    """
-    ndim = len(output_shape)
-    kernels = per_axis("kernel", kernel_shape, ndim)
-    strides = per_axis("stride", stride, ndim)
-    dilations = per_axis("dilation", dilation, ndim)
-    spec = normalize_padding(padding, ndim)
-
-    def plan(a: int) -> tuple[DeconvAxis, ...]:
-        return invert_axis(
-            output_shape[a],
-            kernels[a],
-            stride=strides[a],
-            dilation=dilations[a],
-            padding=axis_padding(spec, a),
-        )
-
-    return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
 
 
 def unpool_axis(

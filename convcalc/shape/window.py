@@ -12,12 +12,21 @@ The named modes only decide ``(before, after)`` (:func:`~convcalc.shape.padding.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 
 from convcalc.errors import EmptyOutputError, SpecError
-from convcalc.shape.axes import Pair, Shape, check_positive, effective_kernel, on_axis, per_axis
+from convcalc.shape.axes import (
+    Pair,
+    Shape,
+    check_pads,
+    check_positive,
+    effective_kernel,
+    on_axis,
+    per_axis,
+)
 from convcalc.shape.padding import (
     Padding,
     PaddingArg,
@@ -176,9 +185,7 @@ def conv_axis(
     check_positive("stride", stride)
     check_positive("dilation", dilation)
     k_eff = effective_kernel(kernel, dilation)
-    low, high = resolve_pads(n, k_eff, stride, padding)
-    if low < 0 or high < 0:
-        raise SpecError(f"pads must be ≥ 0, got ({low}, {high})")
+    low, high = check_pads(*resolve_pads(n, k_eff, stride, padding))
     out = window_count(n + low + high - k_eff, stride, ceil_mode=ceil_mode)
     if ceil_mode and (out - 1) * stride >= n + low:
         out -= 1  # PyTorch / ONNX: no window may start in the right padding
@@ -327,20 +334,27 @@ def default_count_include_pad(plan: WindowPlan) -> bool:
 def preimage(target: int, forward: Callable[[int], int], low: int, high: int) -> range:
     """The lengths ``n`` in ``[low, high]`` with ``forward(n) == target``, as a range.
 
-    *forward* must be non-decreasing (every window rule is); lengths it rejects with
-    :class:`SpecError` are skipped.
+    *forward* must be non-decreasing (every window rule is) and may reject only the smallest
+    lengths (with :class:`SpecError`: no window fits); those count as below *target*. Found by
+    bisection: about ``2·log2(high − low)`` calls of *forward*, whatever the numbers.
 
     >>> preimage(3, lambda n: conv_axis(n, 3, stride=2).output, 1, 20)
     range(7, 9)
     """
-    hits = []
-    for n in range(max(low, 1), high + 1):
-        try:
-            if forward(n) == target:
-                hits.append(n)
-        except SpecError:
-            continue
-    return range(hits[0], hits[-1] + 1) if hits else range(0)
+
+    def reaches(bound: int) -> Callable[[int], bool]:
+        def key(n: int) -> bool:
+            try:
+                return forward(n) >= bound
+            except SpecError:
+                return False
+
+        return key
+
+    lengths = range(max(low, 1), high + 1)
+    first = bisect.bisect_left(lengths, True, key=reaches(target))
+    end = bisect.bisect_left(lengths, True, lo=first, key=reaches(target + 1))
+    return lengths[first:end] if first < end else range(0)
 
 
 def axis_padding(spec: PaddingSpec, axis: int) -> Padding | Pair:

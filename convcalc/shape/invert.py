@@ -1,0 +1,110 @@
+"""Shape inversion: every input length a convolution maps to a given output (pure).
+
+Each candidate comes back as the transposed convolution (of that output, same parameters)
+that reaches exactly that length, so the answer doubles as a recipe. The candidates are the
+forward preimage in closed form (:func:`~convcalc.shape.reach.forward_preimage`): at most
+``stride`` lengths, found in O(1) whatever the kernel.
+
+>>> [c.output for c in invert_axis(3, 100_000_000)]
+[100000002]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import partial
+
+from convcalc.errors import NoInverseError, SpecError
+from convcalc.shape.axes import Pair, check_positive, on_axis, per_axis
+from convcalc.shape.padding import (
+    Padding,
+    PaddingArg,
+    describe_padding,
+    normalize_padding,
+)
+from convcalc.shape.reach import forward_preimage
+from convcalc.shape.transpose import DeconvAxis, deconv_axis
+from convcalc.shape.window import axis_padding
+
+__all__ = ["MAX_CANDIDATES", "invert_axis", "invert_plan"]
+
+MAX_CANDIDATES = 4096
+"""Most input lengths an inversion lists (per axis, and over the combinations of all axes):
+a stride of *s* gives *s* candidates, so a larger answer ends in a one-line
+:class:`~convcalc.errors.SpecError` that names the range instead of listing it."""
+
+
+def invert_axis(
+    output: int,
+    kernel: int,
+    *,
+    stride: int = 1,
+    dilation: int = 1,
+    padding: Padding | Pair = Padding.VALID,
+) -> tuple[DeconvAxis, ...]:
+    """Every input length a convolution maps to *output*, each as the transposed convolution
+    (of *output*, with the same parameters) that comes back to exactly that length.
+
+    >>> [(c.output, c.output_padding) for c in invert_axis(6, 3, stride=2, padding=(1, 1))]
+    [(11, 0), (12, 1)]
+    """
+    check_positive("output size", output)
+    check_positive("kernel", kernel)
+    check_positive("stride", stride)
+    check_positive("dilation", dilation)
+    sizes = forward_preimage(output, kernel, stride, dilation, padding)
+    if len(sizes) > MAX_CANDIDATES:
+        raise SpecError(
+            f"{len(sizes)} input lengths ({sizes[0]} to {sizes[-1]}) give output {output}, "
+            f"more than convcalc lists (limit {MAX_CANDIDATES})"
+        )
+    if not sizes:
+        raise NoInverseError(
+            f"no input length gives output {output} with kernel {kernel}, stride {stride}, "
+            f"dilation {dilation} and {describe_padding(padding)}"
+        )
+    return tuple(
+        deconv_axis(
+            output, kernel, stride=stride, dilation=dilation, padding=padding, output_size=n
+        )
+        for n in sizes
+    )
+
+
+def invert_plan(
+    output_shape: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    *,
+    stride: int | Sequence[int] = 1,
+    dilation: int | Sequence[int] = 1,
+    padding: PaddingArg = Padding.VALID,
+) -> tuple[tuple[DeconvAxis, ...], ...]:
+    """Per axis, every input length that a convolution maps to *output_shape*.
+
+    >>> [len(c) for c in invert_plan((7, 7), 3, stride=2, padding="same")]
+    [2, 2]
+    """
+    ndim = len(output_shape)
+    kernels = per_axis("kernel", kernel_shape, ndim)
+    strides = per_axis("stride", stride, ndim)
+    dilations = per_axis("dilation", dilation, ndim)
+    spec = normalize_padding(padding, ndim)
+
+    def plan(a: int) -> tuple[DeconvAxis, ...]:
+        return invert_axis(
+            output_shape[a],
+            kernels[a],
+            stride=strides[a],
+            dilation=dilations[a],
+            padding=axis_padding(spec, a),
+        )
+
+    per_axis_candidates = tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
+    combinations = math.prod(len(c) for c in per_axis_candidates)
+    if combinations > MAX_CANDIDATES:
+        raise SpecError(
+            f"the axes' input lengths combine into {combinations} input shapes, more than "
+            f"convcalc lists (limit {MAX_CANDIDATES}); invert one axis at a time"
+        )
+    return per_axis_candidates
