@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from convcalc.errors import SpecError
-from convcalc.frameworks.port import port_layer, render, source_layer
+from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.render import render
+from convcalc.frameworks.source import source_layer
 
 
 def test_tf_same_stride2_to_torch_depends_on_input_size() -> None:

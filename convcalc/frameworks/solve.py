@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convcalc.errors import ConvcalcError, SpecError
-from convcalc.frameworks.compare import make_layer
+from convcalc.frameworks.layer import Layer, make_layer
 from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.recipe import Recipe
 from convcalc.shape import DeconvPlan, Padding, conv_plan, deconv_plan, effective_kernel
 from convcalc.shape.axes import Pair
 
@@ -213,8 +214,6 @@ def _try_deconv(
 
 def _spell(layer: object) -> tuple[str, str, str]:
     """Short PyTorch, TensorFlow and ONNX spellings of a 1-axis layer."""
-    from convcalc.frameworks.compare import Layer
-
     assert isinstance(layer, Layer)
     out = []
     for fw in ("torch", "tf", "onnx"):
@@ -224,8 +223,6 @@ def _spell(layer: object) -> tuple[str, str, str]:
 
 
 def _short(r: object, op: str) -> str:
-    from convcalc.frameworks.port import Recipe
-
     assert isinstance(r, Recipe)
     parts = []
     if not r.exact:
