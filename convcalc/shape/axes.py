@@ -11,6 +11,7 @@ __all__ = ["Pair", "Shape", "check_positive", "effective_kernel", "on_axis", "pe
 
 Shape = tuple[int, ...]
 Pair = tuple[int, int]
+MAX_SIZE = 2**40
 T = TypeVar("T")
 
 
