@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from convcalc.errors import SpecError
 from convcalc.shape import (
@@ -25,14 +26,16 @@ from convcalc.shape import (
     deconv_plan,
     normalize_padding,
 )
-from convcalc.shape.axes import Pair, Shape, broadcast, per_axis
+from convcalc.shape.axes import MAX_SIZE, Pair, Shape, broadcast, per_axis
 from convcalc.shape.window import AxisPlan
 
 __all__ = [
+    "DIVISOR_WINDOWS",
     "FRAMEWORKS",
     "NAMES",
     "Layer",
     "Plan",
+    "check_size",
     "divisors",
     "make_layer",
     "one_value",
@@ -124,7 +127,7 @@ def make_layer(
     default_stride: int | Sequence[int] = kernels if op == "pool" else 1
     spec = normalize_padding(padding, ndim)
     extras = None if output_padding is None else broadcast("output_padding", output_padding, ndim)
-    return Layer(
+    layer = Layer(
         op,
         shape,
         kernels,
@@ -137,6 +140,37 @@ def make_layer(
         extras,
         None if output_size is None else tuple(output_size),
     )
+    _check_sizes(layer)
+    return layer
+
+
+def _check_sizes(layer: Layer) -> None:
+    """Every number of *layer* at most ``MAX_SIZE`` (see :func:`check_size`)."""
+    pads = () if isinstance(layer.padding, Padding) else [v for p in layer.padding for v in p]
+    for name, values in (
+        ("input size", layer.input),
+        ("kernel", layer.kernel),
+        ("stride", layer.stride),
+        ("dilation", layer.dilation),
+        ("pad", pads),
+        ("output_padding", layer.output_padding or ()),
+        ("output size", layer.output_size or ()),
+    ):
+        for value in values:
+            check_size(name, value)
+
+
+def check_size(name: str, value: int) -> int:
+    """*value*, unless it is above ``MAX_SIZE`` (2**40): then a one-line :class:`SpecError`.
+    Every size, kernel, stride, dilation, pad and output size is checked where it enters.
+
+    >>> check_size("kernel", 2**41)
+    Traceback (most recent call last):
+    convcalc.errors.SpecError: kernel 2199023255552 is above the limit MAX_SIZE = 2**40
+    """
+    if isinstance(value, int) and value > MAX_SIZE:
+        raise SpecError(f"{name} {value} is above the limit MAX_SIZE = 2**40")
+    return value
 
 
 def plan_with(
@@ -179,6 +213,12 @@ def window_signature(plan: Plan) -> tuple[tuple[int, int], ...]:
     return tuple((a.pad_low, a.output) for a in plan.axes)
 
 
+DIVISOR_WINDOWS = 100_000
+"""Most windows on one axis whose average-pool divisors are listed or compared (one count
+per window, each O(1)); more is an error that names this limit."""
+
+
+@lru_cache(maxsize=64)
 def divisors(axis: AxisPlan, count_pad: bool) -> tuple[int, ...]:
     """What an average pool divides window *j* by on one axis: the taps on real cells, or
     on real and pad cells (never the ceil-mode overhang past the padded end).
@@ -187,8 +227,20 @@ def divisors(axis: AxisPlan, count_pad: bool) -> tuple[int, ...]:
     >>> divisors(conv_axis(6, 3, stride=2, padding=(0, 1)), False)
     (3, 3, 2)
     """
+    if axis.output > DIVISOR_WINDOWS:
+        raise SpecError(
+            f"an average pool's divisors are compared window by window: {axis.output} windows "
+            f"on one axis, more than DIVISOR_WINDOWS = {DIVISOR_WINDOWS}"
+        )
     low, high = (-axis.pad_low, axis.input + axis.pad_high) if count_pad else (0, axis.input)
-    return tuple(sum(1 for t in axis.taps(j) if low <= t < high) for j in range(axis.output))
+    return tuple(
+        _taps_below(axis.taps(j), high) - _taps_below(axis.taps(j), low) for j in range(axis.output)
+    )
+
+
+def _taps_below(taps: range, bound: int) -> int:
+    """How many of *taps* (a range with a positive step) are below *bound*, in O(1)."""
+    return len(range(taps.start, min(bound, taps.stop), taps.step))
 
 
 def same_pads_at(layer: Layer, sizes: Sequence[int]) -> tuple[Pair, ...]:

@@ -183,7 +183,7 @@ def _divisors_match(layer: Layer, padding: Padding | Pads, count_pad: bool, ceil
     if layer.op != "pool" or layer.pool != "avg":
         return True
     return all(
-        divisors(a, count_pad) == divisors(b, layer.count_pad)  # type: ignore[arg-type]
+        divisors(a, count_pad) == divisors(b, layer.count_pad)
         for a, b in zip(other.axes, ref.axes, strict=True)
     )
 

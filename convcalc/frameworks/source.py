@@ -15,6 +15,7 @@ from convcalc.errors import SpecError
 from convcalc.frameworks.layer import NAMES, Layer, make_layer, plan_with
 from convcalc.frameworks.recipe import check_portable
 from convcalc.shape import DeconvPlan, Padding, PaddingArg, split_total
+from convcalc.shape.axes import broadcast
 
 __all__ = ["source_layer"]
 
@@ -135,7 +136,8 @@ def _onnx_output_shape(layer: Layer, mode: Padding | None) -> Layer:
     assert isinstance(full, DeconvPlan)
     pads = []
     extra = []
-    for axis, want in zip(full.axes, layer.output_size, strict=True):
+    wanted = broadcast("output_size", layer.output_size, layer.ndim)
+    for axis, want in zip(full.axes, wanted, strict=True):
         total = axis.output - want
         split = split_total(
             max(total, 0), Padding.SAME if mode is Padding.SAME else Padding.SAME_LOWER
