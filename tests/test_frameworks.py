@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from convcalc.frameworks.compare import Row, Verdict, compare_layer, divisors, make_layer
+from convcalc.frameworks.compare import Row, Verdict, compare_layer
+from convcalc.frameworks.layer import divisors, make_layer
 from convcalc.shape import conv_axis
 
 

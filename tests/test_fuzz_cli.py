@@ -1016,14 +1016,12 @@ REPRODUCERS = [
         "solve pool -i 28 --to 3 -k 1000000",
         None,
         "any",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: loops over the kernel"),
         id="solve-pool-k-1e6",
     ),
     pytest.param(
         "solve deconv -i 1 --to 5 -k 10000000",
         None,
         "any",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: loops over the kernel"),
         id="solve-deconv-k-1e7",
     ),
     pytest.param(
@@ -1055,7 +1053,6 @@ REPRODUCERS = [
         "solve conv -i 10 --to 1000",
         None,
         "error",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: no solution, exit 0"),
         id="solve-conv-no-solution",
     ),
 ]

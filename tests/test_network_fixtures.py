@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from convcalc.frameworks.compare import SPELLERS, evaluate, make_layer
-from convcalc.frameworks.port import port_layer, source_layer
+from convcalc.frameworks.compare import SPELLERS, evaluate
+from convcalc.frameworks.layer import make_layer
+from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.source import source_layer
 from convcalc.network.stack import parse_input, parse_spec, run_chain, unit_spans
 from convcalc.network.zoo import BUILTINS
 

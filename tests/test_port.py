@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import json
+import time
 
+import pytest
+from click.testing import CliRunner, Result
+
+from convcalc.cli import cli
 from convcalc.errors import SpecError
-from convcalc.frameworks.port import port_layer, render, source_layer
+from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.render import render
+from convcalc.frameworks.source import source_layer
 
 
 def test_tf_same_stride2_to_torch_depends_on_input_size() -> None:
@@ -75,3 +82,74 @@ def test_no_exact_equivalent_says_why() -> None:
     layer = source_layer("torch", "conv", (20,), 3, stride=2, dilation=2, padding=2)
     recipe = port_layer(layer, "tf")
     assert not recipe.exact and "stride > 1 with dilation > 1" in recipe.notes[0]
+
+
+# ------------------------------------------------------------------ bounded work (issue 14)
+
+
+def _cli(*args: str) -> tuple[Result, float]:
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, list(args), env={"COLUMNS": "200"})
+    return result, time.perf_counter() - start
+
+
+def test_huge_kernel_transposed_conv_ports_fast() -> None:
+    result, seconds = _cli(
+        "port", "--from", "tf", "--to", "tf", "deconv", "-i", "5", "-k", "1000000000000",
+        "-p", "valid", "--json",
+    )  # fmt: skip
+    assert seconds < 2, seconds
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["recipe"]["output_size"] == [1000000000004]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "words"),
+    [
+        (["conv", "-i", "1099511627777", "-k", "3"], 2, ("size 1099511627777", "2**40")),
+        (["deconv", "-i", "5", "-k", "9223372036854775808"], 2, ("-k", "2**40")),
+        (["pool", "-i", "5", "-k", "2", "-p", "1099511627777"], 2, ("-p", "2**40")),
+        (
+            ["pool", "-i", "1099511627776", "-k", "3", "-s", "1", "-p", "1", "--type", "avg"],
+            1,
+            ("DIVISOR_WINDOWS",),
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", [["compare"], ["port", "--from", "torch", "--to", "tf"]])
+def test_huge_values_are_one_error_line(
+    command: list[str], args: list[str], status: int, words: tuple[str, ...]
+) -> None:
+    """Options above the limit are malformed (exit 2); a layer too big to judge is data (1)."""
+    result, seconds = _cli(*command, *args)
+    assert seconds < 2, seconds
+    assert result.exit_code == status, result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(lines) == 1, result.stderr
+    assert all(w in lines[0] for w in words), lines[0]
+
+
+@pytest.mark.parametrize("op", ["conv", "pool", "deconv"])
+@pytest.mark.parametrize("source", ["tf", "torch", "onnx"])
+def test_largest_sizes_port_and_compare_fast(op: str, source: str) -> None:
+    big = str(2**40)
+    pad = "same" if source != "torch" or op == "conv" else "1"
+    for args in (
+        ["port", "--from", source, "--to", "keras", op, "-i", big, "-k", "3", "-s", "1"],
+        ["port", "--from", source, "--to", "torch", op, "-i", "5", "-k", big, "-s", "1"],
+        ["compare", op, "-i", big, "-k", big, "-s", big, "-d", big],
+    ):
+        result, seconds = _cli(*args, "-p", pad, "--json")
+        assert seconds < 2, (args, seconds)
+        assert result.exit_code in (0, 1), result.output
+        assert result.exit_code == 0 or result.stderr.startswith("Error: "), result.stderr
+
+
+def test_onnx_output_shape_broadcasts_over_axes() -> None:
+    result, _ = _cli(
+        "port", "--from", "onnx", "--to", "torch", "deconv", "-i", "8x9", "-k", "3", "-s", "2",
+        "-p", "same", "--output-size", "16",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    layer = source_layer("onnx", "deconv", (8, 9), 3, stride=2, padding="same", output_size=[16])
+    assert layer.plan().output == (16, 16)

@@ -40,15 +40,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from convcalc.frameworks.check import check_port
-from convcalc.frameworks.compare import (
-    SPELLERS,
-    Layer,
-    Spelling,
-    divisors,
-    evaluate,
-    make_layer,
-)
-from convcalc.frameworks.port import port_layer, source_layer
+from convcalc.frameworks.compare import SPELLERS, evaluate
+from convcalc.frameworks.layer import Layer, divisors, make_layer
+from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.source import source_layer
+from convcalc.frameworks.spelling import Spelling
 from convcalc.network.stack import parse_input, parse_spec, run_chain
 from convcalc.network.zoo import BUILTINS
 from convcalc.shape import AxisPlan, Padding
@@ -271,7 +267,7 @@ def predicted(layer: Layer, sp: Spelling) -> dict[str, Any]:
         return {"error": row.why}
     out: dict[str, Any] = {"output": row.output[0], "pad_low": row.pads[0][0] if row.pads else None}
     if layer.op == "pool" and layer.pool == "avg":
-        from convcalc.frameworks.compare import plan_with
+        from convcalc.frameworks.layer import plan_with
 
         plan = plan_with(layer, sp.padding, ceil_mode=sp.ceil_mode)  # type: ignore[arg-type]
         axis = plan.axes[0]

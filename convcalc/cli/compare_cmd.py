@@ -14,7 +14,8 @@ FRAMEWORK_LIST = "tf,keras,torch,onnx,jax,scipy,caffe"
 
 
 def _run(op: str, params: dict[str, Any]) -> None:
-    from convcalc.frameworks.compare import FRAMEWORKS, compare_layer, make_layer, same_pads_at
+    from convcalc.frameworks.compare import compare_layer
+    from convcalc.frameworks.layer import FRAMEWORKS, make_layer, same_pads_at
     from convcalc.shape import Padding
     from convcalc.shape.explain import explain_plan
 

@@ -14,8 +14,10 @@ PORTABLE = ("tf", "keras", "torch", "onnx")
 
 
 def _run(op: str, params: dict[str, Any]) -> None:
-    from convcalc.frameworks.compare import NAMES
-    from convcalc.frameworks.port import port_layer, render, source_layer
+    from convcalc.frameworks.layer import NAMES
+    from convcalc.frameworks.port import port_layer
+    from convcalc.frameworks.render import render
+    from convcalc.frameworks.source import source_layer
 
     ctx = click.get_current_context()
     source, target = ctx.obj["from"], ctx.obj["to"]

@@ -57,10 +57,10 @@ def _options(op: str) -> Callable[[F], F]:
             ),
             click.option(
                 "--limit",
-                type=click.IntRange(1),
+                type=click.IntRange(1, 1000),
                 default=12,
                 show_default=True,
-                help="Show at most this many solutions per axis.",
+                help="Show at most this many solutions per axis (1 to 1000).",
             ),
         ]
         if op == "pool":
@@ -74,67 +74,93 @@ def _options(op: str) -> Callable[[F], F]:
 
 def _run(op: str, params: dict[str, Any]) -> None:
     from convcalc.errors import SpecError
-    from convcalc.frameworks.solve import solve_axis
-    from convcalc.shape import Padding
 
     size, target = params["input_"], params["target"]
     if len(size) != len(target):
         raise SpecError(f"--to has {len(target)} values but -i has {len(size)}")
-    ndim = len(size)
-
-    def axis_values(name: str, maximum: int, a: int) -> list[int]:
-        value = params[name]
-        if value is None:
-            return list(range(1, maximum + 1))
-        if len(value) not in (1, ndim):
-            raise SpecError(f"--{name} has {len(value)} values but -i has {ndim}")
-        return [value[a] if len(value) == ndim else value[0]]
-
-    def axis_padding(a: int) -> list[Padding | tuple[int, int]] | None:
-        value = params["padding"]
-        if value is None:
-            return None
-        if isinstance(value, Padding):
-            return [value]
-        entries = list(value) * ndim if len(value) == 1 else list(value)
-        if len(entries) != ndim:
-            raise SpecError(f"--padding has {len(entries)} entries but -i has {ndim}")
-        entry = entries[a]
-        return [entry if isinstance(entry, tuple) else (entry, entry)]
-
-    keys = []
-    per_axis = []
-    names = []
-    for a in range(ndim):
-        key = (
-            size[a],
-            target[a],
-            *(
-                tuple(axis_values(n, 1, a)) if params[n] else ()
-                for n in ("kernel", "stride", "dilation")
-            ),
-        )
-        if key in keys:
-            continue
-        keys.append(key)
-        solutions = solve_axis(
-            op,
-            size[a],
-            target[a],
-            kernels=axis_values("kernel", params["max_kernel"], a),
-            strides=axis_values("stride", params["max_stride"], a),
-            dilations=axis_values("dilation", params["max_dilation"], a),
-            paddings=axis_padding(a),
-            ceil_mode=params.get("ceil_mode", False),
-        )
-        per_axis.append(solutions[: params["limit"]])
-        names.append(
-            "" if ndim == 1 or (len(set(size)) == 1 and len(set(target)) == 1) else f" (axis {a})"
-        )
+    per_axis, names = _solve_axes(op, params)
     if params["as_json"]:
         from convcalc.report.network_json import solve_dict
 
         return emit_json(solve_dict(op, size, target, per_axis))
+    _print(op, size, target, per_axis, names)
+    return None
+
+
+def _axis_values(params: dict[str, Any], name: str, maximum: int, a: int) -> list[int]:
+    """The values of --kernel/--stride/--dilation tried on axis *a* (1..*maximum* if unset)."""
+    from convcalc.errors import SpecError
+
+    value, ndim = params[name], len(params["input_"])
+    if value is None:
+        return list(range(1, maximum + 1))
+    if len(value) not in (1, ndim):
+        raise SpecError(f"--{name} has {len(value)} values but -i has {ndim}")
+    return [value[a] if len(value) == ndim else value[0]]
+
+
+def _axis_padding(params: dict[str, Any], a: int) -> list[Any] | None:
+    """The padding fixed on axis *a* (a mode or one pair), or ``None``: search them."""
+    from convcalc.errors import SpecError
+    from convcalc.shape import Padding
+
+    value, ndim = params["padding"], len(params["input_"])
+    if value is None:
+        return None
+    if isinstance(value, Padding):
+        return [value]
+    entries = list(value) * ndim if len(value) == 1 else list(value)
+    if len(entries) != ndim:
+        raise SpecError(f"--padding has {len(entries)} entries but -i has {ndim}")
+    entry = entries[a]
+    return [entry if isinstance(entry, tuple) else (entry, entry)]
+
+
+def _solve_axes(op: str, params: dict[str, Any]) -> tuple[list[Any], list[str]]:
+    """The ranked solutions of each distinct axis, and the axis names for the titles."""
+    from convcalc.errors import ConvcalcError
+
+    size, target = params["input_"], params["target"]
+    ndim = len(size)
+    keys, per_axis, names = [], [], []
+    same = len(set(size)) == 1 and len(set(target)) == 1
+    for a in range(ndim):
+        fixed = (
+            tuple(_axis_values(params, n, 1, a)) if params[n] else ()
+            for n in ("kernel", "stride", "dilation")
+        )
+        key = (size[a], target[a], *fixed)
+        if key in keys:
+            continue
+        keys.append(key)
+        name = "" if ndim == 1 or same else f" (axis {a})"
+        try:
+            per_axis.append(_solve_one(op, params, a))
+        except ConvcalcError as exc:
+            if not name:
+                raise
+            raise type(exc)(f"axis {a}: {exc}") from None
+        names.append(name)
+    return per_axis, names
+
+
+def _solve_one(op: str, params: dict[str, Any], a: int) -> list[Any]:
+    from convcalc.frameworks.solve import solve_axis
+
+    return solve_axis(
+        op,
+        params["input_"][a],
+        params["target"][a],
+        kernels=_axis_values(params, "kernel", params["max_kernel"], a),
+        strides=_axis_values(params, "stride", params["max_stride"], a),
+        dilations=_axis_values(params, "dilation", params["max_dilation"], a),
+        paddings=_axis_padding(params, a),
+        ceil_mode=params.get("ceil_mode", False),
+        limit=params["limit"],
+    )
+
+
+def _print(op: str, size: Any, target: Any, per_axis: list[Any], names: list[str]) -> None:
     from convcalc.report.network_table import solve_report
 
     title = (
@@ -155,7 +181,6 @@ def _run(op: str, params: dict[str, Any]) -> None:
                 style="dim",
             )
         )
-    return None
 
 
 @click.group()

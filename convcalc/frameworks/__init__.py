@@ -1,7 +1,5 @@
-"""Frameworks: each framework's spellings of a layer, compared, ported and checked.
-
-``compare`` plans every TensorFlow, Keras, PyTorch, ONNX, JAX, SciPy and Caffe spelling with
-the shape engine and judges it; ``port`` writes the exact construction in another framework;
-``solve`` searches the parameters that reach a size; ``check`` runs source and target on
-random data, importing TensorFlow or PyTorch lazily. Imports the shape engine only.
+"""Frameworks: the layer model (``layer``), each framework's spellings (``spell_*``) and their
+verdicts (``compare``), port recipes (``source``, ``port*``, ``render``), ``solve``, and the
+``--check`` runner (``check``, the only module that loads NumPy and the frameworks, lazily).
+Imports the shape engine and ``errors`` only.
 """

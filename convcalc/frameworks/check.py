@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from convcalc.frameworks.compare import NAMES, Layer
-from convcalc.frameworks.port import Recipe, port_layer
+from convcalc.frameworks.layer import NAMES, Layer
+from convcalc.frameworks.port import port_layer
+from convcalc.frameworks.recipe import Recipe
 
 __all__ = ["available", "check_port", "execute"]
 
@@ -110,40 +111,16 @@ def _torch(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     stride = list(layer.stride)
     dil = list(layer.dilation)
     pads = [a for a, _ in r.padding] if isinstance(r.padding, tuple) else r.padding
-
-    def pad(v: Any, pairs: Any, value: float = 0.0) -> Any:
-        flat = [p for pair in reversed(pairs) for p in pair]
-        return F.pad(v, flat, value=value)
-
-    mask = None
-    if r.divide_by_count:
-        mask = torch.ones_like(t[:, :1])
-        if r.mask_pads:
-            mask = pad(mask, r.mask_pads, 1.0)
-            assert r.pre_pad is not None
-            rest = [
-                (a - m[0], b_ - m[1]) for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
-            ]
-            mask = pad(mask, rest)
-        elif r.pre_pad:
-            mask = pad(mask, r.pre_pad)
+    mask = _torch_mask(r, t) if r.divide_by_count else None
     if r.pre_pad is not None:
-        t = pad(t, r.pre_pad, float("-inf") if r.pad_value == "-inf" else 0.0)
+        t = _torch_pad(t, r.pre_pad, float("-inf") if r.pad_value == "-inf" else 0.0)
     if layer.op == "conv":
         conv = getattr(F, f"conv{nd}d")
         y = conv(t, torch.from_numpy(w), torch.from_numpy(b), stride, pads, dil)
     elif layer.op == "deconv":
         convt = getattr(F, f"conv_transpose{nd}d")
-        y = convt(
-            t,
-            torch.from_numpy(w),
-            torch.from_numpy(b),
-            stride,
-            pads,
-            list(r.output_padding or (0,) * nd),
-            1,
-            dil,
-        )
+        ops = list(r.output_padding or (0,) * nd)
+        y = convt(t, torch.from_numpy(w), torch.from_numpy(b), stride, pads, ops, 1, dil)
     elif layer.pool == "max":
         y = getattr(F, f"max_pool{nd}d")(
             t, list(layer.kernel), stride, pads, dil, ceil_mode=r.ceil_mode
@@ -153,16 +130,34 @@ def _torch(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         if r.divide_by_count:
             y = avg(t, list(layer.kernel), stride) / avg(mask, list(layer.kernel), stride)
         else:
+            count = bool(r.count_pad) if r.count_pad is not None else True
             y = avg(
-                t,
-                list(layer.kernel),
-                stride,
-                pads,
-                ceil_mode=r.ceil_mode,
-                count_include_pad=bool(r.count_pad) if r.count_pad is not None else True,
+                t, list(layer.kernel), stride, pads, ceil_mode=r.ceil_mode, count_include_pad=count
             )
     y = _crop(y, r)
     return y.detach().numpy()
+
+
+def _torch_pad(v: Any, pairs: Any, value: float = 0.0) -> Any:
+    import torch.nn.functional as F
+
+    flat = [p for pair in reversed(pairs) for p in pair]
+    return F.pad(v, flat, value=value)
+
+
+def _torch_mask(r: Recipe, t: Any) -> Any:
+    """1 on the cells the source framework divides by, 0 on the other pad cells."""
+    import torch
+
+    mask = torch.ones_like(t[:, :1])
+    if r.mask_pads:
+        mask = _torch_pad(mask, r.mask_pads, 1.0)
+        assert r.pre_pad is not None
+        rest = [(a - m[0], b_ - m[1]) for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)]
+        mask = _torch_pad(mask, rest)
+    elif r.pre_pad:
+        mask = _torch_pad(mask, r.pre_pad)
+    return mask
 
 
 def _crop(y: Any, r: Recipe) -> Any:

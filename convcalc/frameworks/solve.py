@@ -1,8 +1,9 @@
 """Which kernel, stride, padding, dilation (and output_padding) take size N to size M (pure).
 
-Candidates are enumerated over small ranges (or the values the user fixes) and each one is
-planned by the shape engine; those that reach the wanted size are kept, ranked simplest
-first, and spelled in PyTorch, TensorFlow/Keras and ONNX by :mod:`convcalc.frameworks.port`.
+Kernels, strides and dilations are taken over small ranges (or the values the user fixes);
+for each, :mod:`convcalc.frameworks.solve_search` finds the paddings that reach the wanted
+size by bisection on the shape engine. They are ranked simplest first, and the first few
+are spelled in PyTorch, TensorFlow/Keras and ONNX by :mod:`convcalc.frameworks.port`.
 
 >>> [s.label for s in solve_axis("deconv", 7, 14, kernels=[3], strides=[2])]
 ['same', 'padding 1, output_padding 1']
@@ -13,13 +14,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from convcalc.errors import ConvcalcError, SpecError
-from convcalc.frameworks.compare import make_layer
+from convcalc.errors import NoInverseError, SpecError
+from convcalc.frameworks.layer import Layer, make_layer
 from convcalc.frameworks.port import port_layer
-from convcalc.shape import DeconvPlan, Padding, conv_plan, deconv_plan, effective_kernel
-from convcalc.shape.axes import Pair
+from convcalc.frameworks.recipe import Recipe
+from convcalc.frameworks.solve_search import (
+    MAX_SOLUTIONS,
+    Candidate,
+    Found,
+    Setting,
+    deconv_candidates,
+    window_candidates,
+)
+from convcalc.shape import DeconvAxis, Padding
+from convcalc.shape.axes import Pair, check_size
 
-__all__ = ["Solution", "solve_axis"]
+__all__ = ["MAX_SOLUTIONS", "SEARCH_BUDGET", "Solution", "solve_axis"]
+
+SEARCH_BUDGET = 4096
+"""Most (kernel, stride, dilation) combinations one solve tries (64 kernels × 64 strides);
+each costs a few plans per padding family, found by bisection (O(log k) plans, whatever
+the sizes). More is an error that names this limit."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,81 +65,109 @@ def solve_axis(
     dilations: Sequence[int] = (1,),
     paddings: Sequence[Padding | Pair] | None = None,
     ceil_mode: bool = False,
+    limit: int | None = None,
 ) -> list[Solution]:
-    """Every parameter set over the given ranges that maps *size* to *target* on one axis.
+    """Every parameter set over the given ranges that maps *size* to *target* on one axis
+    (the first *limit* of them).
 
     Ranked: no dilation first, then no output_padding, symmetric before asymmetric pads,
     smaller kernels, smaller strides, fewer pads.
+
+    Raises:
+        SpecError: a value above ``MAX_SIZE``, more than ``SEARCH_BUDGET`` combinations of
+            kernel, stride and dilation, or more than ``MAX_SOLUTIONS`` solutions to list.
+        NoInverseError: nothing reaches *target*; the message names the nearest sizes.
     """
     if op not in ("conv", "pool", "deconv"):
         raise SpecError(f"unknown layer type {op!r}; expected conv, pool or deconv")
-    found: dict[tuple[int, int, int, int, int, int], tuple[tuple[object, ...], Solution]] = {}
+    _check_search(size, target, kernels, strides, dilations, paddings, limit)
+    found = Found()
+    best: dict[tuple[int, ...], Candidate] = {}
     for d in dilations:
         for k in kernels:
-            k_eff = effective_kernel(k, d)
             for s in strides:
-                pads = paddings if paddings is not None else _paddings(op, k_eff)
-                for padding in pads:
-                    for sol, key in _try(op, size, target, k, s, d, padding, ceil_mode):
-                        ident = (k, s, d, sol.pads[0], sol.pads[1], sol.output_padding or 0)
-                        if ident not in found or key < found[ident][0]:
-                            found[ident] = (key, sol)
-    return [sol for _, sol in sorted(found.values(), key=lambda item: item[0])]
+                setting = Setting(size, target, k, s, d)
+                if op == "deconv":
+                    cands = deconv_candidates(setting, paddings, limit, found)
+                else:
+                    cands = window_candidates(op, setting, paddings, ceil_mode, limit, found)
+                for c in cands:
+                    if c.ident not in best or c.key < best[c.ident].key:
+                        best[c.ident] = c
+    if not best:
+        raise NoInverseError(_nothing(op, size, target, found))
+    ranked = sorted(best.values(), key=lambda c: c.key)[:limit]
+    return [_solution(op, size, target, c, ceil_mode) for c in ranked]
 
 
-def _paddings(op: str, k_eff: int) -> list[Padding | Pair]:
-    modes: list[Padding | Pair] = [Padding.SAME, Padding.VALID]
-    sym: list[Padding | Pair] = [(p, p) for p in range(k_eff)]
-    if op == "deconv":
-        return modes + sym
-    return modes + sym + [(p, p + 1) for p in range(k_eff - 1)]
-
-
-def _try(
-    op: str,
+def _check_search(
     size: int,
     target: int,
-    k: int,
-    s: int,
-    d: int,
-    padding: Padding | Pair,
-    ceil_mode: bool,
-) -> list[tuple[Solution, tuple[object, ...]]]:
-    try:
-        if op == "deconv":
-            return _try_deconv(size, target, k, s, d, padding)
-        plan = conv_plan(
-            (size,),
-            k,
-            stride=s,
-            dilation=d,
-            padding=[padding] if not isinstance(padding, Padding) else padding,
-            ceil_mode=ceil_mode,
+    kernels: Sequence[int],
+    strides: Sequence[int],
+    dilations: Sequence[int],
+    paddings: Sequence[Padding | Pair] | None,
+    limit: int | None,
+) -> None:
+    """Every value at most ``MAX_SIZE``; the search within ``SEARCH_BUDGET``."""
+    combos = len(kernels) * len(strides) * len(dilations)
+    if combos > SEARCH_BUDGET:
+        raise SpecError(
+            f"{len(kernels)} kernels × {len(strides)} strides × {len(dilations)} dilations "
+            f"is {combos} combinations, more than SEARCH_BUDGET = {SEARCH_BUDGET}: fix some "
+            "of them or search smaller ranges"
         )
-    except ConvcalcError:
-        return []
-    if plan.output != (target,):
-        return []
-    axis = plan.axes[0]
-    named = isinstance(padding, Padding)
-    label = (
-        f"{padding.value} {axis.pads}"
-        if isinstance(padding, Padding)
-        else (f"padding {axis.pad_low}" if axis.pad_low == axis.pad_high else f"pads {axis.pads}")
+    if limit is not None and not 1 <= limit <= MAX_SOLUTIONS:
+        raise SpecError(f"limit must be 1 to {MAX_SOLUTIONS} (MAX_SOLUTIONS), got {limit}")
+    pads = [v for p in paddings or () if not isinstance(p, Padding) for v in p]
+    for name, values in (
+        ("input size", [size]),
+        ("output size", [target]),
+        ("kernel", kernels),
+        ("stride", strides),
+        ("dilation", dilations),
+        ("pad", pads),
+    ):
+        for value in values:
+            check_size(name, value, 0 if name == "pad" else 1)
+
+
+def _nothing(op: str, size: int, target: int, found: Found) -> str:
+    """The one-line answer when no parameter set reaches *target*.
+
+    >>> _nothing("conv", 10, 1000, Found(below=16))
+    'no conv in the searched range takes 10 to 1000; nearest reachable sizes: 16 (below)'
+    """
+    near = [f"{v} ({side})" for v, side in ((found.below, "below"), (found.above, "above")) if v]
+    return f"no {op} in the searched range takes {size} to {target}; " + (
+        f"nearest reachable sizes: {', '.join(near)}" if near else "no size is reachable"
     )
+
+
+def _solution(op: str, size: int, target: int, c: Candidate, ceil_mode: bool) -> Solution:
+    """The :class:`Solution` of a ranked candidate, with its framework spellings."""
+    if op == "deconv":
+        assert isinstance(c.axis, DeconvAxis)
+        return _deconv_solution(size, target, c)
+    axis = c.axis
+    padding = c.padding
+    if isinstance(padding, Padding):
+        label = f"{padding.value} {axis.pads}"
+    else:
+        label = f"padding {axis.pad_low}" if axis.pad_low == axis.pad_high else f"pads {axis.pads}"
     layer = make_layer(
         op,
         (size,),
-        k,
-        stride=s,
-        dilation=d,
-        padding=padding if named else [axis.pads],
+        c.kernel,
+        stride=c.stride,
+        dilation=c.dilation,
+        padding=padding if isinstance(padding, Padding) else [axis.pads],
         ceil_mode=ceil_mode,
     )
-    sol = Solution(
-        k,
-        s,
-        d,
+    return Solution(
+        c.kernel,
+        c.stride,
+        c.dilation,
         padding.value if isinstance(padding, Padding) else axis.pads,
         axis.pads,
         target,
@@ -132,55 +175,29 @@ def _try(
         label,
         *_spell(layer),
     )
-    asym = axis.pad_low != axis.pad_high
-    key = (d, asym, k, s, sum(axis.pads), named)
-    return [(sol, key)]
 
 
-def _try_deconv(
-    size: int, target: int, k: int, s: int, d: int, padding: Padding | Pair
-) -> list[tuple[Solution, tuple[object, ...]]]:
-    named = isinstance(padding, Padding)
-    plan = deconv_plan(
-        (size,),
-        k,
-        stride=s,
-        dilation=d,
-        padding=padding if isinstance(padding, Padding) else [padding],
-        output_size=(target,),
-    )
-    assert isinstance(plan, DeconvPlan)
-    a = plan.axes[0]
-    if named:
-        assert isinstance(padding, Padding)
+def _deconv_solution(size: int, target: int, c: Candidate) -> Solution:
+    a = c.axis
+    assert isinstance(a, DeconvAxis)
+    k, s, d = c.kernel, c.stride, c.dilation
+    note = f"crop {(a.pad_low, a.pad_high - a.output_padding)}"
+    if isinstance(c.padding, Padding):
+        mode = c.padding
         keras = a.keras_output_padding
         keras_text = (
             "output_padding=None"
             if a.default_output == target
             else (f"output_padding={keras}" if keras is not None else "no Keras spelling")
         )
-        label = padding.value
         layer = make_layer(
-            "deconv", (size,), k, stride=s, dilation=d, padding=padding, output_size=(target,)
+            "deconv", (size,), k, stride=s, dilation=d, padding=mode, output_size=(target,)
         )
-        torch, tf, onnx = _spell(layer)
-        tf = f"padding='{padding.value.upper()}', output_shape={target}; Keras {keras_text}"
-        sol = Solution(
-            k,
-            s,
-            d,
-            padding.value,
-            a.pads,
-            target,
-            a.output_padding,
-            label,
-            torch,
-            tf,
-            onnx,
-            note=f"crop {(a.pad_low, a.pad_high - a.output_padding)}",
+        torch, _, onnx = _spell(layer)
+        tf = f"padding='{mode.value.upper()}', output_shape={target}; Keras {keras_text}"
+        return Solution(
+            k, s, d, mode.value, a.pads, target, a.output_padding, mode.value, torch, tf, onnx, note
         )
-        key: tuple[object, ...] = (d, 0, 1, k, s, sum(a.pads))
-        return [(sol, key)]
     layer = make_layer(
         "deconv",
         (size,),
@@ -190,32 +207,12 @@ def _try_deconv(
         padding=[a.pads],
         output_padding=a.output_padding,
     )
-    torch, tf, onnx = _spell(layer)
     label = f"padding {a.pad_low}, output_padding {a.output_padding}"
-    crop = (a.pad_low, a.pad_high - a.output_padding)
-    sol = Solution(
-        k,
-        s,
-        d,
-        a.pads,
-        a.pads,
-        target,
-        a.output_padding,
-        label,
-        torch,
-        tf,
-        onnx,
-        note=f"crop {crop}",
-    )
-    key = (d, int(a.output_padding > 0), 0, k, s, sum(a.pads))
-    return [(sol, key)]
+    return Solution(k, s, d, a.pads, a.pads, target, a.output_padding, label, *_spell(layer), note)
 
 
-def _spell(layer: object) -> tuple[str, str, str]:
+def _spell(layer: Layer) -> tuple[str, str, str]:
     """Short PyTorch, TensorFlow and ONNX spellings of a 1-axis layer."""
-    from convcalc.frameworks.compare import Layer
-
-    assert isinstance(layer, Layer)
     out = []
     for fw in ("torch", "tf", "onnx"):
         r = port_layer(layer, fw)
@@ -223,10 +220,7 @@ def _spell(layer: object) -> tuple[str, str, str]:
     return out[0], out[1], out[2]
 
 
-def _short(r: object, op: str) -> str:
-    from convcalc.frameworks.port import Recipe
-
-    assert isinstance(r, Recipe)
+def _short(r: Recipe, op: str) -> str:
     parts = []
     if not r.exact:
         return "no exact equivalent"

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from convcalc.frameworks.compare import Layer, Row
-from convcalc.frameworks.port import Recipe
+from convcalc.frameworks.compare import Row
+from convcalc.frameworks.layer import Layer
+from convcalc.frameworks.recipe import Recipe
 from convcalc.frameworks.solve import Solution
 from convcalc.network.stack import ChainResult, ChainRow
 

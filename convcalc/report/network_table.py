@@ -14,8 +14,9 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from convcalc.frameworks.compare import Layer, Row, Verdict
-from convcalc.frameworks.port import Recipe
+from convcalc.frameworks.compare import Row, Verdict
+from convcalc.frameworks.layer import Layer
+from convcalc.frameworks.recipe import Recipe
 from convcalc.frameworks.solve import Solution
 from convcalc.network.stack import ChainResult, ChainRow
 from convcalc.shape.axes import Pair, Shape
