@@ -141,10 +141,7 @@ def output_matrix(
 ) -> list[Text]:
     """An output-shaped matrix (outputs, divisors), the highlighted cell bracketed."""
     rows, cols = shape
-    sample = [(0, 0), (rows - 1, cols - 1), (0, cols - 1), (rows - 1, 0)]
-    if rows * cols <= 4096:
-        sample = [(r, c) for r in range(rows) for c in range(cols)]
-    content = width_of([text(p) for p in sample])
+    content = width_of([text(p) for p in _sample(shape)])
     cell_width = max(content, len(str(cols - 1)))
 
     def cell(r: int, c: int) -> tuple[str, str, bool]:
@@ -170,7 +167,7 @@ def kernel_matrix(
     shape: Index, text: Callable[[Index], str], style: str, width: int, max_rows: int
 ) -> list[Text]:
     """A small matrix (a kernel) with index rulers."""
-    cell_width = width_of([text((r, c)) for r in range(shape[0]) for c in range(shape[1])])
+    cell_width = width_of([text(p) for p in _sample(shape)])
 
     def cell(r: int, c: int) -> tuple[str, str, bool]:
         return text((r, c)), style, False
@@ -184,3 +181,20 @@ def kernel_matrix(
         max_width=width,
         max_rows=max_rows,
     )
+
+
+SAMPLED = 4096
+"""Matrices with more cells than this are sized by their corners, not every cell."""
+
+
+def _sample(shape: Index) -> list[Index]:
+    """The cells that size a matrix's columns: every one of a small matrix, the corners of
+    a large one (their texts are the widest: indices grow toward the last corner).
+
+    >>> _sample((2, 2)), _sample((100, 100))
+    ([(0, 0), (0, 1), (1, 0), (1, 1)], [(0, 0), (99, 99), (0, 99), (99, 0)])
+    """
+    rows, cols = shape
+    if rows * cols <= SAMPLED:
+        return [(r, c) for r in range(rows) for c in range(cols)]
+    return [(0, 0), (rows - 1, cols - 1), (0, cols - 1), (rows - 1, 0)]

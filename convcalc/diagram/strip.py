@@ -17,6 +17,7 @@ from rich.text import Text
 
 from convcalc.diagram.cells import HIGHLIGHT, LABEL, OUTPUT, STYLES, WINDOW, slots, width_of
 from convcalc.diagram.layout import Cell, Kind, Strip
+from convcalc.diagram.layout.runs import size
 
 __all__ = ["OutputRow", "output_rows", "strip_margin", "strip_rows"]
 
@@ -52,14 +53,18 @@ def _row(label: str, margin: int, cells: Sequence[tuple[str, str]]) -> Text:
 
 
 def _windows_to_show(strip: Strip, visible: Sequence[int | None], limit: int) -> list[int]:
-    """Windows touching a visible cell; at most *limit*, head and tail kept."""
-    shown: list[int] = []
+    """Windows touching a visible cell; at most *limit*, head and tail kept.
+
+    The windows are gathered as ranges, so a wide window over a long strip (thousands
+    touching the visible cells) costs no more than a narrow one.
+    """
     runs: list[list[int]] = [[]]
     for p in visible:
         if p is None:
             runs.append([])
         else:
             runs[-1].append(p)
+    touching: list[range] = []
     for run in runs:
         if not run:
             continue
@@ -73,10 +78,26 @@ def _windows_to_show(strip: Strip, visible: Sequence[int | None], limit: int) ->
 
         lo = _first_window(strip, ends_at_or_after)
         hi = _first_window(strip, starts_after)
-        shown.extend(j for j in range(lo, hi) if not shown or j > shown[-1])
-    if len(shown) > limit:
-        shown = shown[: limit - limit // 3] + shown[-(limit // 3) :]
-    return shown
+        if touching:
+            lo = max(lo, touching[-1].stop)
+        if lo < hi:
+            touching.append(range(lo, hi))
+    tail = limit // 3
+    if sum(size(r) for r in touching) <= limit or tail == 0:
+        return _take(touching, limit)
+    return _take(touching, limit - tail) + _take(touching[::-1], tail, reverse=True)
+
+
+def _take(ranges: Sequence[range], n: int, *, reverse: bool = False) -> list[int]:
+    """The first *n* numbers of *ranges* (the last *n*, in increasing order, with
+    *reverse*: then *ranges* come last first)."""
+    out: list[int] = []
+    for r in ranges:
+        part = r[::-1] if reverse else r
+        out.extend(part[: n - len(out)])
+        if len(out) == n:
+            break
+    return sorted(out) if reverse else out
 
 
 def _first_window(strip: Strip, ok: Callable[[int], bool]) -> int:
@@ -102,7 +123,6 @@ def _bracket(
     """Cells of one window row: the bracket under the window's first..last tap; an elided
     slot the window passes through is drawn dashed."""
     a, b = span[0], span[-1]
-    taps = set(span) if span.step > 1 else set()
     out: list[tuple[str, str]] = []
     prev = -1
     for i, p in enumerate(visible):
@@ -121,7 +141,8 @@ def _bracket(
         elif p == b:
             text = chars["line"] * (pitch - 1) + chars["right"]
         else:
-            text = chars["line"] * (pitch - 1) + (chars["tap"] if p in taps else chars["line"])
+            tap = span.step > 1 and p in span
+            text = chars["line"] * (pitch - 1) + (chars["tap"] if tap else chars["line"])
         out.append((text, style))
     return out
 
@@ -186,7 +207,7 @@ class _Columns:
     ) -> list[Text]:
         """The index row (with *show_index*) and the row of cells, *highlight*'s reversed."""
         strip, pitch = self.strip, self.pitch
-        lit = set(strip.window(highlight)) if highlight is not None else set()
+        lit = strip.window(highlight) if highlight is not None else range(0)
 
         def cell_text(p: int | None) -> tuple[str, str]:
             if p is None:

@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from convcalc.diagram.layout.kinds import Cell, Kind
 
-__all__ = ["Segment", "clip", "pack"]
+__all__ = ["Segment", "clip", "congruent", "pack", "size"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +62,39 @@ class Segment:
         cells of *kind*."""
         hits = clip(positions, self.start, self.stop)
         if self.period == 1:
-            return len(hits) if kind is self.kind else 0
+            return size(hits) if kind is self.kind else 0
         if kind is not self.kind and kind is not Kind.STRETCH_ZERO:
             return 0
-        inputs = sum(1 for p in hits if (p - self.start + self.phase) % self.period == 0)
-        return inputs if kind is self.kind else len(hits) - inputs
+        inputs = congruent(hits, self.start - self.phase, self.period)
+        return inputs if kind is self.kind else size(hits) - inputs
+
+
+def size(r: range) -> int:
+    """``len(r)`` for a range with a positive step, without the ``sys.maxsize`` limit.
+
+    >>> size(range(3, 10, 2)), size(range(5, 2)), size(range(0, 2**70))
+    (4, 0, 1180591620717411303424)
+    """
+    return max(0, -(-(r.stop - r.start) // r.step))
+
+
+def congruent(r: range, origin: int, period: int) -> int:
+    """How many ``p`` in *r* (positive step) have ``p ≡ origin (mod period)``, in O(1).
+
+    Solves ``r.start + i·step ≡ origin`` for the first ``i``; the solutions repeat every
+    ``period / gcd(step, period)``.
+
+    >>> congruent(range(1, 20, 3), 0, 4), sum(1 for p in range(1, 20, 3) if p % 4 == 0)
+    (2, 2)
+    """
+    step = r.step % period
+    want = (origin - r.start) % period
+    g = math.gcd(step, period)
+    if want % g:
+        return 0
+    cycle = period // g
+    first = (want // g) * pow(step // g, -1, cycle) % cycle
+    return max(0, -(-(size(r) - first) // cycle))
 
 
 def clip(r: range, lo: int, hi: int) -> range:
