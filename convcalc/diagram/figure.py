@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TypedDict, Unpack
 
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -99,8 +100,9 @@ class Content:
             return fmt_value(self.values.input.at(cell.index))
         return GLYPHS[cell.kind]
 
-    @property
+    @cached_property
     def width(self) -> int:
+        """The widest cell text (computed once: every input value is formatted)."""
         if self.values is None:
             return 1
         return width_of([fmt_value(v) for v in self.values.input.flat])
