@@ -8,12 +8,12 @@ imported only when drawing, NumPy only with ``--values``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from convcalc.cli.diagram_show import show
+from convcalc.cli.diagram_show import MAX_WIDTH, show
 from convcalc.cli.params import (
     CEIL_MODE,
     OUTPUT_PADDING,
@@ -24,6 +24,7 @@ from convcalc.cli.params import (
     geometry_options,
     pool_op_option,
 )
+from convcalc.errors import SpecError
 from convcalc.shape import (
     DeconvPlan,
     WindowPlan,
@@ -32,6 +33,7 @@ from convcalc.shape import (
     default_count_include_pad,
     pool_plan,
 )
+from convcalc.shape.axes import MAX_SIZE
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -125,8 +127,8 @@ _OUTPUT_OPTIONS = [
     click.option(
         "-w",
         "--width",
-        type=click.IntRange(min=20),
-        help="Columns to fit  [default: the terminal's, or COLUMNS, or 80].",
+        type=click.IntRange(min=20, max=MAX_WIDTH),
+        help=f"Columns to fit, {MAX_WIDTH} at most  [default: the terminal's, or COLUMNS, or 80].",
     ),
     click.option(
         "--save",
@@ -184,7 +186,11 @@ def conv(
     """
     x, w = _arrays(view)
     size = _input_size(input_, x)
+    _within_limits(
+        input_size=size, kernel=kernel, stride=stride, dilation=dilation, padding=padding
+    )
     plan = conv_plan(size, kernel, stride=stride, dilation=dilation, padding=padding)
+    _within_limits(output_size=plan.output)
     values = _values(plan, x, w, "conv")
 
     def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
@@ -224,9 +230,13 @@ def pool(
     """
     x, _ = _arrays(view)
     size = _input_size(input_, x)
+    _within_limits(
+        input_size=size, kernel=kernel, stride=stride, dilation=dilation, padding=padding
+    )
     plan = pool_plan(
         size, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
     )
+    _within_limits(output_size=plan.output)
     average = pool_op == "avg"
     if count_include_pad is None:
         count_include_pad = default_count_include_pad(plan)
@@ -271,6 +281,15 @@ def deconv(
     """
     x, w = _arrays(view)
     size = _input_size(input_, x)
+    _within_limits(
+        input_size=size,
+        kernel=kernel,
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        output_padding=output_padding,
+        output_size=output_size,
+    )
     plan = deconv_plan(
         size,
         kernel,
@@ -280,6 +299,7 @@ def deconv(
         output_padding=output_padding,
         output_size=output_size,
     )
+    _within_limits(output_size=plan.output)
     values = _values(plan, x, w, "deconv")
 
     def build(highlight: Sizes | None, parts: frozenset[str]) -> RenderableType:
@@ -311,6 +331,28 @@ def _input_size(input_: Sizes | None, x: Any) -> Sizes:
     if x is None:
         raise click.UsageError("Missing option '-i' / '--input' (or give --values).")
     return tuple(int(n) for n in x.shape)
+
+
+def _within_limits(**named: object) -> None:
+    """Refuse any size, kernel, stride, dilation, pad or output size over ``MAX_SIZE``
+    (2**40), the limit of the shape engine, before any work is done."""
+    for name, value in named.items():
+        for number in _numbers(value):
+            if number > MAX_SIZE:
+                raise SpecError(
+                    f"{name.replace('_', ' ')} {number} is over the limit of 2**40 = "
+                    f"{MAX_SIZE} (MAX_SIZE)"
+                )
+
+
+def _numbers(value: object) -> Iterator[int]:
+    """The ints in *value*: an int, or tuples of them (pads); a mode name or ``None`` has
+    none."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        yield value
+    elif isinstance(value, tuple):
+        for item in value:
+            yield from _numbers(item)
 
 
 def _values(

@@ -1,32 +1,46 @@
 """How ``convcalc diagram`` shows a diagram: which window is highlighted, every frame with
 ``--all``, in place with ``--animate``, and a copy with ``--save``.
 
-Rich is imported only inside these functions, when drawing.
+The work is bounded by what is drawn: at most :data:`MAX_FRAMES` frames of at most
+:data:`MAX_WIDTH` columns. A ``--save`` file is checked before anything is drawn and written
+whole or not at all. Rich is imported only inside these functions, when drawing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
+import math
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from convcalc.errors import ConvcalcError
 from convcalc.shape import DeconvPlan, WindowPlan
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
-__all__ = ["SAVE_SUFFIXES", "Build", "show"]
+__all__ = ["MAX_FRAMES", "MAX_WIDTH", "SAVE_SUFFIXES", "Build", "show"]
 
 Sizes = tuple[int, ...]
 Build = Callable[["tuple[int, ...] | None", frozenset[str]], "RenderableType"]
 """``build(highlight, parts)``: the diagram with that window highlighted, those sections."""
 
 SAVE_SUFFIXES = (".svg", ".html", ".txt")
+
+MAX_FRAMES = 64
+"""The most frames ``--all`` and ``--animate`` draw (an 8×8 output); a layer with more
+windows is refused: pick one with ``--step`` or ``--at``."""
+
+MAX_WIDTH = 400
+"""The widest diagram, in columns: ``--width`` accepts at most this, and a wider terminal
+or ``COLUMNS`` is drawn this wide."""
 
 
 def _highlight(plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> Sizes | None:
@@ -73,13 +87,16 @@ def _console(view: dict[str, Any], **kwargs: Any) -> Console:
     from rich.console import Console
 
     color: Literal["auto"] | None = None if _no_color(view) else "auto"
-    return Console(
+    console = Console(
         highlight=False,
         color_system=color,
         width=view["width"],
         soft_wrap=False,
         **kwargs,
     )
+    if console.width > MAX_WIDTH:
+        console.width = MAX_WIDTH
+    return console
 
 
 def _positions(plan: WindowPlan | DeconvPlan) -> Iterable[Sizes]:
@@ -113,13 +130,11 @@ def show(build: Build, plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> N
 
     The console comes from ``ctx.obj["console"]`` when the caller passes one (tests,
     embedding); otherwise it follows the terminal, ``COLUMNS``, ``--width`` and the
-    colour switches.
+    colour switches. Every option is checked before anything is drawn.
     """
     save = view["save"]
-    if save is not None and not save.lower().endswith(SAVE_SUFFIXES):
-        raise click.BadParameter(
-            f"{save!r}: the file name must end in .svg, .html or .txt.", param_hint="'--save'"
-        )
+    if save is not None:
+        _check_save(save)
     highlight = _highlight(plan, view)
     obj = click.get_current_context().obj
     given = obj.get("console") if isinstance(obj, dict) else None
@@ -128,6 +143,8 @@ def show(build: Build, plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> N
     if view["animate"] and not animate:
         click.echo("convcalc: --animate needs a terminal; printing one frame.", err=True)
     every = view["all_steps"] or animate
+    if every:
+        _check_frames(plan, "--animate" if animate else "--all")
     if animate:
         _animate(console, build, _positions(plan), view["delay"])
     else:
@@ -136,6 +153,17 @@ def show(build: Build, plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> N
         last = tuple(n - 1 for n in plan.output)
         shown = [last] if animate else _positions(plan) if every else [highlight]
         _save(save, build, shown, _no_color(view), console.width)
+
+
+def _check_frames(plan: WindowPlan | DeconvPlan, option: str) -> None:
+    """Refuse to draw every window of a layer with more than :data:`MAX_FRAMES`."""
+    total = math.prod(plan.output)
+    if total > MAX_FRAMES:
+        raise click.BadParameter(
+            f"this layer has {total} windows, more than the {MAX_FRAMES} frames {option} draws "
+            "(MAX_FRAMES); pick one window with --step or --at.",
+            param_hint=f"'{option}'",
+        )
 
 
 def _animate(console: Console, build: Build, frames: Iterable[Sizes], delay: float) -> None:
@@ -169,9 +197,54 @@ def _save(
     _print_frames(recorder, build, frames)
     lower = path.lower()
     if lower.endswith(".svg"):
-        recorder.save_svg(path, title="convcalc diagram")
+        text = recorder.export_svg(title="convcalc diagram")
     elif lower.endswith(".html"):
-        recorder.save_html(path)
+        text = recorder.export_html()
     else:
-        recorder.save_text(path)
+        text = recorder.export_text()
+    _write_whole(path, text)
     click.echo(f"convcalc: saved {path}", err=True)
+
+
+def _check_save(path: str) -> None:
+    """Before drawing: the ``--save`` name has a known suffix and its folder exists."""
+    if not path.lower().endswith(SAVE_SUFFIXES):
+        raise click.BadParameter(
+            f"{path!r}: the file name must end in .svg, .html or .txt.", param_hint="'--save'"
+        )
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        raise ConvcalcError(f"cannot save {path!r}: there is no folder {folder!r}")
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write *text* to a temporary file beside *path*, then rename it over *path*: the file
+    is whole or untouched. Any ``OSError`` becomes a one-line :class:`ConvcalcError`."""
+    folder = os.path.dirname(path) or "."
+    try:
+        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".convcalc-", suffix=".part")
+    except OSError as exc:
+        raise _save_error(path, exc) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.chmod(temporary, _new_file_mode(path))
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise _save_error(path, exc) from None
+
+
+def _new_file_mode(path: str) -> int:
+    """The mode *path* keeps (when it exists) or an ordinary new file gets (umask)."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _save_error(path: str, exc: OSError) -> ConvcalcError:
+    return ConvcalcError(f"cannot save {path!r}: {exc.strerror or exc}")

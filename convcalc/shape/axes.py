@@ -13,6 +13,9 @@ Shape = tuple[int, ...]
 Pair = tuple[int, int]
 T = TypeVar("T")
 
+MAX_SIZE = 2**40
+"""The largest size, kernel, stride, dilation, pad or output size convcalc accepts."""
+
 
 def check_positive(name: str, value: int) -> int:
     """Return *value* if it is an int ≥ 1, else raise :class:`SpecError` naming *name*."""
