@@ -970,7 +970,6 @@ REPRODUCERS = [
         "diagram conv -i 13 -k 3 --save nodir/d.svg",
         None,
         "error",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: FileNotFoundError"),
         id="diagram-save-missing-dir",
     ),
     pytest.param(

@@ -26,6 +26,7 @@ from convcalc.diagram.layout import (
     window_grid,
     window_strip,
 )
+from convcalc.diagram.layout.runs import congruent, size
 from convcalc.errors import SpecError
 from convcalc.shape import (
     AxisPlan,
@@ -50,8 +51,14 @@ paddings = st.one_of(
     "module",
     [
         "convcalc.diagram.layout",
+        "convcalc.diagram.layout.kinds",
+        "convcalc.diagram.layout.runs",
+        "convcalc.diagram.layout.strips",
+        "convcalc.diagram.layout.grids",
         "convcalc.diagram.cells",
         "convcalc.diagram.figure",
+        "convcalc.diagram.words",
+        "convcalc.diagram.window",
         "convcalc.shape.explain",
         "convcalc.shape.window",
     ],
@@ -256,3 +263,21 @@ def test_value_table() -> None:
         ValueTable.from_nested([[1, 2], [3]])
     with pytest.raises(ValueError):
         ValueTable.from_nested([["a"]])
+
+
+@FAST
+@given(
+    st.integers(-30, 30),
+    st.integers(0, 60),
+    st.integers(1, 7),
+    st.integers(-10, 10),
+    st.integers(1, 9),
+)
+def test_congruent_counts_match_enumeration(
+    start: int, length: int, step: int, origin: int, period: int
+) -> None:
+    """The O(1) count of a stretched run's inputs in a window equals the enumeration."""
+    positions = range(start, start + length, step)
+    expected = sum(1 for p in positions if (p - origin) % period == 0)
+    assert congruent(positions, origin, period) == expected
+    assert size(positions) == len(positions)

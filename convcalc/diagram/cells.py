@@ -9,11 +9,12 @@ from __future__ import annotations
 import itertools
 import math
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
 
 from convcalc.diagram.layout import GLYPHS, Kind
+from convcalc.diagram.layout.runs import size
 
 __all__ = [
     "DESCRIPTIONS",
@@ -148,19 +149,16 @@ def slots(n: int, budget: int, keep: Sequence[range] = ()) -> list[int | None]:
         return list(range(n))
     budget = max(budget, 2)
     fixed = [range(max(r.start, 0), min(r.stop, n)) for r in keep]
-    fixed = [r for r in fixed if len(r)]
+    fixed = [r for r in fixed if r]
 
     def cost(head: int, tail: int, extra: Sequence[range]) -> int:
         merged = _merge([range(0, head), range(n - tail, n), *extra])
-        cells = sum(len(r) for r in merged)
+        cells = sum(size(r) for r in merged)
         gaps = sum(1 for a, b in itertools.pairwise(merged) if b.start > a.stop)
         gaps += (merged[0].start > 0) + (merged[-1].stop < n) if merged else 1
         return cells + gaps
 
-    while fixed and cost(0, 0, fixed) > budget:  # the window alone is too wide: trim it
-        last = fixed[-1]
-        fixed[-1] = range(last.start, last.stop - 1)
-        fixed = [r for r in fixed if len(r)]
+    fixed = _trim(fixed, lambda kept: cost(0, 0, kept) <= budget)
     head = tail = 0
     grown = True
     while grown:
@@ -182,9 +180,31 @@ def slots(n: int, budget: int, keep: Sequence[range] = ()) -> list[int | None]:
     return out
 
 
+def _trim(fixed: list[range], fits: Callable[[list[range]], bool]) -> list[range]:
+    """Shorten the last of *fixed* (dropping it when empty) until they *fit*: the window
+    alone is too wide. A binary search for the longest last range that fits, since the
+    cost grows with its length.
+
+    >>> _trim([range(0, 3), range(10, 1000)], lambda kept: sum(map(len, kept)) <= 8)
+    [range(0, 3), range(10, 15)]
+    """
+    while fixed and not fits(fixed):
+        last = fixed[-1]
+        lo, hi = 0, size(last) - 1  # the longest fitting length is in [lo, hi]
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            if fits([*fixed[:-1], range(last.start, last.start + mid)]):
+                lo = mid
+            else:
+                hi = mid - 1
+        fixed = [*fixed[:-1], range(last.start, last.start + lo)]
+        fixed = [r for r in fixed if r]
+    return fixed
+
+
 def _merge(ranges: Sequence[range]) -> list[range]:
     merged: list[range] = []
-    for r in sorted((r for r in ranges if len(r)), key=lambda r: r.start):
+    for r in sorted((r for r in ranges if r), key=lambda r: r.start):
         if merged and r.start <= merged[-1].stop:
             merged[-1] = range(merged[-1].start, max(merged[-1].stop, r.stop))
         else:

@@ -13,10 +13,10 @@ from collections.abc import Callable
 
 from rich.text import Text
 
-from convcalc.diagram.cells import HIGHLIGHT, LABEL, STYLES, WINDOW, slots
+from convcalc.diagram.cells import HIGHLIGHT, LABEL, OUTPUT, STYLES, WINDOW, slots, width_of
 from convcalc.diagram.layout import Cell, Grid, Index, Kind
 
-__all__ = ["CellFn", "grid_rows", "index_width", "matrix_rows"]
+__all__ = ["CellFn", "grid_rows", "index_width", "kernel_matrix", "matrix_rows", "output_matrix"]
 
 CellFn = Callable[[int, int], tuple[str, str, bool]]
 """``(row, col) -> (text, style, in_window)``."""
@@ -128,3 +128,73 @@ def grid_rows(
         max_rows=max_rows,
         keep=keep,
     )
+
+
+def output_matrix(
+    shape: Index,
+    text: Callable[[Index], str],
+    highlight: Index | None,
+    width: int,
+    max_rows: int,
+    *,
+    style: str = OUTPUT,
+) -> list[Text]:
+    """An output-shaped matrix (outputs, divisors), the highlighted cell bracketed."""
+    rows, cols = shape
+    content = width_of([text(p) for p in _sample(shape)])
+    cell_width = max(content, len(str(cols - 1)))
+
+    def cell(r: int, c: int) -> tuple[str, str, bool]:
+        return text((r, c)), style, highlight == (r, c)
+
+    keep = None
+    if highlight is not None:
+        keep = (range(highlight[0], highlight[0] + 1), range(highlight[1], highlight[1] + 1))
+    return matrix_rows(
+        (rows, cols),
+        cell=cell,
+        row_label=str,
+        col_label=str,
+        cell_width=cell_width,
+        max_width=width,
+        max_rows=max_rows,
+        keep=keep,
+        center=content == 1,
+    )
+
+
+def kernel_matrix(
+    shape: Index, text: Callable[[Index], str], style: str, width: int, max_rows: int
+) -> list[Text]:
+    """A small matrix (a kernel) with index rulers."""
+    cell_width = width_of([text(p) for p in _sample(shape)])
+
+    def cell(r: int, c: int) -> tuple[str, str, bool]:
+        return text((r, c)), style, False
+
+    return matrix_rows(
+        (shape[0], shape[1]),
+        cell=cell,
+        row_label=str,
+        col_label=str,
+        cell_width=max(cell_width, len(str(shape[1] - 1))),
+        max_width=width,
+        max_rows=max_rows,
+    )
+
+
+SAMPLED = 4096
+"""Matrices with more cells than this are sized by their corners, not every cell."""
+
+
+def _sample(shape: Index) -> list[Index]:
+    """The cells that size a matrix's columns: every one of a small matrix, the corners of
+    a large one (their texts are the widest: indices grow toward the last corner).
+
+    >>> _sample((2, 2)), _sample((100, 100))
+    ([(0, 0), (0, 1), (1, 0), (1, 1)], [(0, 0), (99, 99), (0, 99), (99, 0)])
+    """
+    rows, cols = shape
+    if rows * cols <= SAMPLED:
+        return [(r, c) for r in range(rows) for c in range(cols)]
+    return [(0, 0), (rows - 1, cols - 1), (0, cols - 1), (rows - 1, 0)]

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from convcalc.diagram.cells import HIGHLIGHT, LABEL, OUTPUT, STYLES, WINDOW, slots, width_of
 from convcalc.diagram.layout import Cell, Kind, Strip
+from convcalc.diagram.layout.runs import size
 
 __all__ = ["OutputRow", "output_rows", "strip_margin", "strip_rows"]
 
@@ -52,14 +53,18 @@ def _row(label: str, margin: int, cells: Sequence[tuple[str, str]]) -> Text:
 
 
 def _windows_to_show(strip: Strip, visible: Sequence[int | None], limit: int) -> list[int]:
-    """Windows touching a visible cell; at most *limit*, head and tail kept."""
-    shown: list[int] = []
+    """Windows touching a visible cell; at most *limit*, head and tail kept.
+
+    The windows are gathered as ranges, so a wide window over a long strip (thousands
+    touching the visible cells) costs no more than a narrow one.
+    """
     runs: list[list[int]] = [[]]
     for p in visible:
         if p is None:
             runs.append([])
         else:
             runs[-1].append(p)
+    touching: list[range] = []
     for run in runs:
         if not run:
             continue
@@ -73,10 +78,26 @@ def _windows_to_show(strip: Strip, visible: Sequence[int | None], limit: int) ->
 
         lo = _first_window(strip, ends_at_or_after)
         hi = _first_window(strip, starts_after)
-        shown.extend(j for j in range(lo, hi) if not shown or j > shown[-1])
-    if len(shown) > limit:
-        shown = shown[: limit - limit // 3] + shown[-(limit // 3) :]
-    return shown
+        if touching:
+            lo = max(lo, touching[-1].stop)
+        if lo < hi:
+            touching.append(range(lo, hi))
+    tail = limit // 3
+    if sum(size(r) for r in touching) <= limit or tail == 0:
+        return _take(touching, limit)
+    return _take(touching, limit - tail) + _take(touching[::-1], tail, reverse=True)
+
+
+def _take(ranges: Sequence[range], n: int, *, reverse: bool = False) -> list[int]:
+    """The first *n* numbers of *ranges* (the last *n*, in increasing order, with
+    *reverse*: then *ranges* come last first)."""
+    out: list[int] = []
+    for r in ranges:
+        part = r[::-1] if reverse else r
+        out.extend(part[: n - len(out)])
+        if len(out) == n:
+            break
+    return sorted(out) if reverse else out
 
 
 def _first_window(strip: Strip, ok: Callable[[int], bool]) -> int:
@@ -102,7 +123,6 @@ def _bracket(
     """Cells of one window row: the bracket under the window's first..last tap; an elided
     slot the window passes through is drawn dashed."""
     a, b = span[0], span[-1]
-    taps = set(span) if span.step > 1 else set()
     out: list[tuple[str, str]] = []
     prev = -1
     for i, p in enumerate(visible):
@@ -121,7 +141,8 @@ def _bracket(
         elif p == b:
             text = chars["line"] * (pitch - 1) + chars["right"]
         else:
-            text = chars["line"] * (pitch - 1) + (chars["tap"] if p in taps else chars["line"])
+            tap = span.step > 1 and p in span
+            text = chars["line"] * (pitch - 1) + (chars["tap"] if tap else chars["line"])
         out.append((text, style))
     return out
 
@@ -150,66 +171,100 @@ def strip_rows(
     pitch = max(index_width if show_index else 1, width_of(sample), len(pad_text)) + 1
     keep = [strip.window(highlight)] if highlight is not None else []
     keep = [range(r[0], r[-1] + 1) for r in keep]
-    visible = slots(strip.length, (max_width - margin) // pitch, keep)
-    lit = set(strip.window(highlight)) if highlight is not None else set()
-
-    def cell_text(p: int | None) -> tuple[str, str]:
-        if p is None:
-            return ("…".rjust(pitch), LABEL)
-        cell = strip.cell(p)
-        style = STYLES[cell.kind] + (f" {HIGHLIGHT}" if p in lit else "")
-        return (content(cell).rjust(pitch), style)
-
-    def index_text(p: int | None) -> tuple[str, str]:
-        if p is None:
-            return ("…".rjust(pitch), LABEL)
-        cell = strip.cell(p)
-        idx = "" if cell.index is None else str(cell.index[0])
-        return (idx.rjust(pitch), STYLES[Kind.DROPPED] if cell.kind is Kind.DROPPED else LABEL)
-
-    rows = []
-    if show_index:
-        rows.append(_row("index", margin, [index_text(p) for p in visible]))
-    rows.append(_row(label, margin, [cell_text(p) for p in visible]))
+    columns = _Columns(
+        strip, slots(strip.length, (max_width - margin) // pitch, keep), margin, pitch
+    )
+    rows = columns.cell_rows(content, label, highlight, show_index)
     if not windows or not strip.outputs:
         return rows
-    shown = _windows_to_show(strip, visible, max_windows)
-    if highlight is not None and highlight not in shown:
-        shown = sorted({*shown, highlight})
-    previous = -1
-    for j in shown:
-        if j > previous + 1:
-            hidden = j - previous - 1
-            rows.append(_row("⋮", margin, [(f"{hidden} more window{'s' * (hidden > 1)}", LABEL)]))
-        previous = j
-        heavy = j == highlight
-        chars = HEAVY if heavy else LIGHT
-        style = f"bold {WINDOW}" if heavy else WINDOW
-        row_label = f"out {j}" + ("*" if strip.reads_only_padding(j) else "")
-        rows.append(
-            _row(
-                row_label,
-                margin,
-                _bracket(strip.window(j), visible, strip.length, pitch, chars, style),
-            )
-        )
-    if previous < strip.outputs - 1:
-        hidden = strip.outputs - 1 - previous
-        rows.append(_row("⋮", margin, [(f"{hidden} more window{'s' * (hidden > 1)}", LABEL)]))
-    dropped = strip.ceil_dropped
-    if dropped is not None:
+    rows += columns.window_rows(highlight, max_windows)
+    dropped = columns.dropped_row()
+    return rows if dropped is None else [*rows, dropped]
+
+
+def _more(hidden: int) -> tuple[str, str]:
+    return (f"{hidden} more window{'s' * (hidden > 1)}", LABEL)
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    """The strip positions drawn (``None``: one elided ``…`` slot), the width of the label
+    column and the characters per cell: everything a row of a 1-D drawing lines up with."""
+
+    strip: Strip
+    visible: list[int | None]
+    margin: int
+    pitch: int
+
+    def row(self, label: str, cells: Sequence[tuple[str, str]]) -> Text:
+        return _row(label, self.margin, cells)
+
+    def bracket(self, span: range, chars: dict[str, str], style: str) -> list[tuple[str, str]]:
+        return _bracket(span, self.visible, self.strip.length, self.pitch, chars, style)
+
+    def cell_rows(
+        self, content: Content, label: str, highlight: int | None, show_index: bool
+    ) -> list[Text]:
+        """The index row (with *show_index*) and the row of cells, *highlight*'s reversed."""
+        strip, pitch = self.strip, self.pitch
+        lit = strip.window(highlight) if highlight is not None else range(0)
+
+        def cell_text(p: int | None) -> tuple[str, str]:
+            if p is None:
+                return ("…".rjust(pitch), LABEL)
+            cell = strip.cell(p)
+            style = STYLES[cell.kind] + (f" {HIGHLIGHT}" if p in lit else "")
+            return (content(cell).rjust(pitch), style)
+
+        def index_text(p: int | None) -> tuple[str, str]:
+            if p is None:
+                return ("…".rjust(pitch), LABEL)
+            cell = strip.cell(p)
+            idx = "" if cell.index is None else str(cell.index[0])
+            return (idx.rjust(pitch), STYLES[Kind.DROPPED] if cell.kind is Kind.DROPPED else LABEL)
+
+        rows = []
+        if show_index:
+            rows.append(self.row("index", [index_text(p) for p in self.visible]))
+        rows.append(self.row(label, [cell_text(p) for p in self.visible]))
+        return rows
+
+    def window_rows(self, highlight: int | None, max_windows: int) -> list[Text]:
+        """One bracket row per window shown, ``⋮ n more windows`` where some are skipped."""
+        strip = self.strip
+        shown = _windows_to_show(strip, self.visible, max_windows)
+        if highlight is not None and highlight not in shown:
+            shown = sorted({*shown, highlight})
+        rows = []
+        previous = -1
+        for j in shown:
+            if j > previous + 1:
+                rows.append(self.row("⋮", [_more(j - previous - 1)]))
+            previous = j
+            heavy = j == highlight
+            chars = HEAVY if heavy else LIGHT
+            style = f"bold {WINDOW}" if heavy else WINDOW
+            row_label = f"out {j}" + ("*" if strip.reads_only_padding(j) else "")
+            rows.append(self.row(row_label, self.bracket(strip.window(j), chars, style)))
+        if previous < strip.outputs - 1:
+            rows.append(self.row("⋮", [_more(strip.outputs - 1 - previous)]))
+        return rows
+
+    def dropped_row(self) -> Text | None:
+        """The window ceil mode dropped, dashed (``None`` when none was)."""
+        strip = self.strip
+        dropped = strip.ceil_dropped
+        if dropped is None:
+            return None
         label = f"(out {strip.outputs})"
         style = STYLES[Kind.DROPPED]
-        if len(dropped):
-            chars = DROPPED
-            if strip.window(strip.outputs)[-1] >= strip.length:  # runs past the end
-                chars = {**DROPPED, "right": "┄", "single": "└"}
-            cells = _bracket(dropped, visible, strip.length, pitch, chars, style)
-            rows.append(_row(label, margin, [*cells, ("┄ dropped", style)]))
-        else:
+        if not len(dropped):
             note = "ceil mode's extra window would start past the end: dropped"
-            rows.append(_row(label, margin, [(note, style)]))
-    return rows
+            return self.row(label, [(note, style)])
+        chars = DROPPED
+        if strip.window(strip.outputs)[-1] >= strip.length:  # runs past the end
+            chars = {**DROPPED, "right": "┄", "single": "└"}
+        return self.row(label, [*self.bracket(dropped, chars, style), ("┄ dropped", style)])
 
 
 def _sample_positions(strip: Strip) -> list[int]:

@@ -3,26 +3,45 @@
 NumPy is imported here only; ``convcalc diagram`` loads this module only with ``--values``.
 
 The output values come from the executor (:mod:`convcalc.execute`) with the plan's exact
-geometry, so a diagram shows the numbers ``convcalc run`` computes.
+geometry, so a diagram shows the numbers ``convcalc run`` computes. A diagram draws a few
+rows of numbers, so the layers it computes are bounded (:data:`MAX_VALUE_CELLS`,
+:data:`MAX_VALUE_WORK`): larger ones end in a one-line error, and are drawn without values.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
 from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
 
-from convcalc.diagram.layout import DiagramValues, ValueTable
+from convcalc.diagram.layout import DiagramValues, ValueTable, deconv_layout, window_grid
 from convcalc.errors import ArrayFormatError
 from convcalc.shape import DeconvPlan, WindowPlan
 
-__all__ = ["Op", "compute_output", "diagram_values", "load_array"]
+__all__ = [
+    "MAX_VALUE_CELLS",
+    "MAX_VALUE_WORK",
+    "Op",
+    "check_value_limits",
+    "compute_output",
+    "diagram_values",
+    "load_array",
+]
 
 Op = Literal["conv", "deconv", "max", "avg"]
 Array = NDArray[np.floating[Any]]
+
+MAX_VALUE_CELLS = 2**16
+"""The most cells a ``--values`` diagram computes (256 × 256): its padded grid (for a
+transposed convolution, the bordered grid) holds at most this many, and so does its
+output."""
+
+MAX_VALUE_WORK = 2**22
+"""The most multiply-adds (output cells × kernel taps) a ``--values`` diagram computes."""
 
 
 def load_array(spec: str, what: str, stdin: str | None = None) -> Array:
@@ -44,7 +63,9 @@ def load_array(spec: str, what: str, stdin: str | None = None) -> Array:
         else:
             data = _parse_text(spec, what)
         array = np.asarray(data, dtype=np.float64)
-    except (OSError, ValueError, TypeError) as exc:
+    except RecursionError:
+        raise ArrayFormatError(f"cannot read {what} {_short(spec)}: nested too deeply") from None
+    except (OSError, ValueError, TypeError, OverflowError) as exc:
         if isinstance(exc, ArrayFormatError):
             raise
         raise ArrayFormatError(f"cannot read {what} {_short(spec)}: {exc}") from None
@@ -136,6 +157,7 @@ def diagram_values(
     A convolution without a kernel uses ones (window sums).
     """
     _check_shape(x, plan.input, "--values (the input)")
+    check_value_limits(plan)
     if op in ("conv", "deconv"):
         shape = tuple(a.kernel for a in plan.axes)
         if kernel is None:
@@ -143,7 +165,51 @@ def diagram_values(
         _check_shape(kernel, shape, "--kernel-values")
     out = compute_output(plan, x, kernel, op, include_pad=include_pad)
     return DiagramValues(
-        input=ValueTable.from_nested(x.tolist()),
-        output=ValueTable.from_nested(out.tolist()),
-        kernel=None if kernel is None else ValueTable.from_nested(kernel.tolist()),
+        input=_table(x),
+        output=_table(out),
+        kernel=None if kernel is None else _table(kernel),
     )
+
+
+def _log2(n: int) -> int:
+    return n.bit_length() - 1
+
+
+def _table(array: Array) -> ValueTable:
+    return ValueTable(tuple(int(n) for n in array.shape), tuple(array.ravel().tolist()))
+
+
+def check_value_limits(plan: WindowPlan | DeconvPlan) -> None:
+    """Refuse a layer too large to compute for a diagram (:data:`MAX_VALUE_CELLS`,
+    :data:`MAX_VALUE_WORK`), before anything is allocated; the arithmetic is on the plan.
+
+    >>> from convcalc.shape import conv_plan
+    >>> check_value_limits(conv_plan((5,), 3, padding=2))   # fine: returns None
+    >>> try:
+    ...     check_value_limits(conv_plan((5,), 3, padding=200000))
+    ... except ArrayFormatError as exc:
+    ...     print(str(exc).split(";")[0])
+    --values computes at most 65536 cells (MAX_VALUE_CELLS = 2**16), but this layer's \
+padded grid has 400005 cells
+    """
+    if isinstance(plan, DeconvPlan):
+        grid, what = deconv_layout(plan).conv.shape, "bordered grid"
+    else:
+        grid, what = window_grid(plan).shape, "padded grid"
+    for name, shape in ((what, grid), ("output", plan.output)):
+        cells = math.prod(shape)
+        if cells > MAX_VALUE_CELLS:
+            size = f"{cells} cells" + (f" ({'×'.join(map(str, shape))})" if len(shape) > 1 else "")
+            limit = f"{MAX_VALUE_CELLS} cells (MAX_VALUE_CELLS = 2**{_log2(MAX_VALUE_CELLS)})"
+            raise ArrayFormatError(
+                f"--values computes at most {limit}, "
+                f"but this layer's {name} has {size}; leave out --values to draw its geometry"
+            )
+    work = math.prod(plan.output) * math.prod(a.kernel for a in plan.axes)
+    if work > MAX_VALUE_WORK:
+        limit = f"{MAX_VALUE_WORK} multiply-adds (MAX_VALUE_WORK = 2**{_log2(MAX_VALUE_WORK)})"
+        raise ArrayFormatError(
+            f"--values computes at most {limit}, "
+            f"but this layer needs {work} (output cells × kernel taps); leave out --values to "
+            "draw its geometry"
+        )
