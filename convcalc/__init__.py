@@ -20,6 +20,8 @@ only the rooms below it (enforced by import-linter, contracts in ``pyproject.tom
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from convcalc.errors import (
     ArrayFormatError,
     ConvcalcError,
@@ -27,28 +29,76 @@ from convcalc.errors import (
     NoInverseError,
     SpecError,
 )
-from convcalc.shape import (
-    AxisPlan,
-    DeconvAxis,
-    DeconvPlan,
-    Padding,
-    WindowPlan,
-    conv_axis,
-    conv_output_shape,
-    conv_plan,
-    deconv_axis,
-    deconv_output_shape,
-    deconv_plan,
-    effective_kernel,
-    invert_axis,
-    invert_plan,
-    pool_axis,
-    pool_output_shape,
-    pool_plan,
-    resolve_pads,
-)
+
+if TYPE_CHECKING:
+    from convcalc.shape import (
+        AxisPlan,
+        DeconvAxis,
+        DeconvPlan,
+        Padding,
+        WindowPlan,
+        conv_axis,
+        conv_output_shape,
+        conv_plan,
+        deconv_axis,
+        deconv_output_shape,
+        deconv_plan,
+        effective_kernel,
+        invert_axis,
+        invert_plan,
+        pool_axis,
+        pool_output_shape,
+        pool_plan,
+        resolve_pads,
+    )
 
 __version__ = "0.1.0"
+
+_SHAPE_NAMES = frozenset(
+    {
+        "AxisPlan",
+        "DeconvAxis",
+        "DeconvPlan",
+        "Padding",
+        "WindowPlan",
+        "conv_axis",
+        "conv_output_shape",
+        "conv_plan",
+        "deconv_axis",
+        "deconv_output_shape",
+        "deconv_plan",
+        "effective_kernel",
+        "invert_axis",
+        "invert_plan",
+        "pool_axis",
+        "pool_output_shape",
+        "pool_plan",
+        "resolve_pads",
+    }
+)
+"""The shape engine's names re-exported here; they load on first use (PEP 562), so
+``import convcalc.cli`` does not load the whole engine."""
+
+
+def __getattr__(name: str) -> object:
+    """Fetch a shape-engine name from :mod:`convcalc.shape` on first use.
+
+    >>> import convcalc
+    >>> convcalc.conv_output_shape((13,), 6, stride=5, padding="same")
+    (3,)
+    """
+    if name not in _SHAPE_NAMES:
+        raise AttributeError(f"module 'convcalc' has no attribute {name!r}")
+    import convcalc.shape
+
+    value = getattr(convcalc.shape, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "ArrayFormatError",

@@ -907,13 +907,13 @@ def _count(call: Call, outcome: Outcome) -> None:
 def test_fuzz_harness_catches_a_hang(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The timer interrupts a call and counts it as a hang (guards the harness itself):
     the command's engine call is replaced by an endless loop."""
-    from convcalc.cli import shape_cmd
+    from convcalc.shape import invert
 
     def endless(*args: object, **kwargs: object) -> None:
         while True:
             time.sleep(0.01)
 
-    monkeypatch.setattr(shape_cmd, "invert_plan", endless)
+    monkeypatch.setattr(invert, "invert_plan", endless)
     outcome = invoke(Call(("shape", "invert", "-o", "3", "-k", "3")), scratch, 0.2)
     assert outcome.timed_out
     assert problems(outcome, 0.2) == ["hang: still running after 0.2 s"]

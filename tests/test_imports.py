@@ -63,3 +63,34 @@ def test_human_shape_query_loads_no_numpy_or_rich(command: str) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]"
+
+
+def test_conv_query_loads_only_the_window_engine() -> None:
+    """The shape engine loads by name (PEP 562): a conv query needs ``window`` (and what it
+    imports), not the transposed-conv, inversion or explanation modules — start-up time."""
+    code = (
+        "import sys\n"
+        "from convcalc.cli import cli\n"
+        "try:\n"
+        "    cli.main(['shape', 'conv', '-i', '224', '-k', '7', '-p', 'same', '--json'],"
+        " standalone_mode=False)\n"
+        "finally:\n"
+        "    print(sorted(m for m in sys.modules if m.startswith('convcalc.shape.')),"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == str(
+        ["convcalc.shape.axes", "convcalc.shape.padding", "convcalc.shape.window"]
+    )
+
+
+def test_lazy_names_resolve_and_unknown_names_fail() -> None:
+    import convcalc
+    import convcalc.shape
+
+    assert convcalc.invert_axis is convcalc.shape.invert_axis
+    assert set(convcalc.__all__) <= set(dir(convcalc))
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        convcalc.shape.nope  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        convcalc.nope  # noqa: B018

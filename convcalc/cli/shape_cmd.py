@@ -21,7 +21,6 @@ from convcalc.cli.params import (
     geometry_options,
 )
 from convcalc.report import shape_json as jsonable
-from convcalc.shape import conv_plan, deconv_plan, invert_plan, pool_plan
 
 __all__ = ["shape"]
 
@@ -42,9 +41,11 @@ def _print_json(data: dict[str, Any], explain: list[str] | None = None) -> None:
 
 
 def _steps(axes: Any, explain: bool) -> list[str] | None:
+    if not explain:
+        return None
     from convcalc.shape.explain import explain_plan
 
-    return explain_plan(axes) if explain else None
+    return explain_plan(axes)
 
 
 def _print_steps(lines: list[str] | None) -> None:
@@ -91,6 +92,8 @@ def conv(
     convcalc shape conv -i 10 -k 3 -d 2 -p causal --json
     convcalc shape conv -i 12 -k 3 -s 3 -p same --explain
     """
+    from convcalc.shape.window import conv_plan
+
     plan = conv_plan(input_, kernel, stride=stride, dilation=dilation, padding=padding)
     steps = _steps(plan.axes, explain)
     if as_json:
@@ -123,6 +126,8 @@ def pool(
     convcalc shape pool -i 112x112 -k 3 -s 2 -p 1
     convcalc shape pool -i 5 -k 2 -p 1 --ceil-mode
     """
+    from convcalc.shape.window import pool_plan
+
     plan = pool_plan(
         input_, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
     )
@@ -163,6 +168,8 @@ def deconv(
     convcalc shape deconv -i 7 -k 3 -s 2 -p 1 --output-size 14       which output_padding?
     convcalc shape deconv -i 4 -k 3 -s 2 -p same                     Keras default: 8
     """
+    from convcalc.shape.transpose import deconv_plan
+
     plan = deconv_plan(
         input_,
         kernel,
@@ -210,6 +217,8 @@ def invert(
     convcalc shape invert -o 14 -k 3 -s 2 -p 1        27 or 28? output_padding 0 or 1
     convcalc shape invert -o 7x7 -k 3 -s 2 -p same --json
     """
+    from convcalc.shape.invert import invert_plan
+
     per_axis = invert_plan(output, kernel, stride=stride, dilation=dilation, padding=padding)
     from convcalc.shape.explain import explain_invert
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from convcalc.shape import DeconvAxis, DeconvPlan, Padding, WindowPlan
+from convcalc.shape.padding import Padding
+
+if TYPE_CHECKING:
+    from convcalc.shape import DeconvAxis, DeconvPlan, WindowPlan
 
 __all__ = ["deconv_dict", "invert_dict", "padding_json", "window_dict"]
 

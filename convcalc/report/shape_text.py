@@ -22,11 +22,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TYPE_CHECKING
 
 import click
 
-from convcalc.shape import AxisPlan, DeconvAxis, DeconvPlan, WindowPlan
 from convcalc.shape.explain import explain_deconv, explain_window
+
+if TYPE_CHECKING:
+    from convcalc.shape import AxisPlan, DeconvAxis, DeconvPlan, WindowPlan
 
 __all__ = ["deconv_report", "invert_report", "window_report"]
 

@@ -8,6 +8,10 @@ Modules: ``axes`` (limits, checks, broadcasting), ``padding`` (modes and pad spl
 ``explain`` (the arithmetic in words). Every value is ≤ ``MAX_SIZE`` (2**40); every answer
 is a closed form, so the work never grows with the numbers typed.
 
+Names load on first use (PEP 562): ``from convcalc.shape import conv_plan`` imports
+``window`` and what it needs, not the transposed-convolution modules, so a shape query
+starts fast.
+
 >>> from convcalc.shape import conv_plan
 >>> conv_plan((13,), 6, stride=5, padding="same").pads
 ((1, 2),)
@@ -15,38 +19,109 @@ is a closed form, so the work never grows with the numbers typed.
 
 from __future__ import annotations
 
-from convcalc.shape.axes import MAX_SIZE, Pair, Shape, effective_kernel
-from convcalc.shape.invert import MAX_CANDIDATES, invert_axis, invert_plan
-from convcalc.shape.padding import (
-    Padding,
-    PaddingArg,
-    PaddingSpec,
-    normalize_padding,
-    resolve_pads,
-    split_total,
-)
-from convcalc.shape.reach import keras_padding
-from convcalc.shape.transpose import (
-    DeconvAxis,
-    DeconvPlan,
-    deconv_axis,
-    deconv_output_shape,
-    deconv_plan,
-    unpool_axis,
-    unpool_output_shape,
-)
-from convcalc.shape.window import (
-    AxisPlan,
-    WindowPlan,
-    conv_axis,
-    conv_output_shape,
-    conv_plan,
-    default_count_include_pad,
-    pool_axis,
-    pool_output_shape,
-    pool_plan,
-    preimage,
-)
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from convcalc.shape.axes import (
+        MAX_SIZE,
+        Pair,
+        Shape,
+        effective_kernel,
+    )
+    from convcalc.shape.invert import (
+        MAX_CANDIDATES,
+        invert_axis,
+        invert_plan,
+    )
+    from convcalc.shape.padding import (
+        Padding,
+        PaddingArg,
+        PaddingSpec,
+        normalize_padding,
+        resolve_pads,
+        split_total,
+    )
+    from convcalc.shape.reach import (
+        keras_padding,
+    )
+    from convcalc.shape.transpose import (
+        DeconvAxis,
+        DeconvPlan,
+        deconv_axis,
+        deconv_output_shape,
+        deconv_plan,
+        unpool_axis,
+        unpool_output_shape,
+    )
+    from convcalc.shape.window import (
+        AxisPlan,
+        WindowPlan,
+        conv_axis,
+        conv_output_shape,
+        conv_plan,
+        default_count_include_pad,
+        pool_axis,
+        pool_output_shape,
+        pool_plan,
+        preimage,
+    )
+
+_HOMES = {
+    "MAX_SIZE": "axes",
+    "Pair": "axes",
+    "Shape": "axes",
+    "effective_kernel": "axes",
+    "MAX_CANDIDATES": "invert",
+    "invert_axis": "invert",
+    "invert_plan": "invert",
+    "Padding": "padding",
+    "PaddingArg": "padding",
+    "PaddingSpec": "padding",
+    "normalize_padding": "padding",
+    "resolve_pads": "padding",
+    "split_total": "padding",
+    "keras_padding": "reach",
+    "DeconvAxis": "transpose",
+    "DeconvPlan": "transpose",
+    "deconv_axis": "transpose",
+    "deconv_output_shape": "transpose",
+    "deconv_plan": "transpose",
+    "unpool_axis": "transpose",
+    "unpool_output_shape": "transpose",
+    "AxisPlan": "window",
+    "WindowPlan": "window",
+    "conv_axis": "window",
+    "conv_output_shape": "window",
+    "conv_plan": "window",
+    "default_count_include_pad": "window",
+    "pool_axis": "window",
+    "pool_output_shape": "window",
+    "pool_plan": "window",
+    "preimage": "window",
+}
+"""Each public name and the submodule that defines it."""
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule defining *name* on first use, and keep the name here.
+
+    >>> import convcalc.shape
+    >>> convcalc.shape.effective_kernel(3, 2)
+    5
+    """
+    try:
+        home = _HOMES[name]
+    except KeyError:
+        raise AttributeError(f"module 'convcalc.shape' has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(f"convcalc.shape.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
 
 __all__ = [
     "MAX_CANDIDATES",

@@ -13,8 +13,12 @@ inputs 11..12 (0-based) are never reached by a window: dropped
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from convcalc.shape import AxisPlan, DeconvAxis, Padding
+from convcalc.shape.padding import Padding
+
+if TYPE_CHECKING:
+    from convcalc.shape import AxisPlan, DeconvAxis
 
 __all__ = [
     "explain_border",
@@ -245,6 +249,8 @@ def explain_deconv_steps(a: DeconvAxis) -> list[str]:
 def explain_plan(axes: Sequence[AxisPlan | DeconvAxis]) -> list[str]:
     """:func:`explain_steps` / :func:`explain_deconv_steps` for every axis, prefixed with
     the axis when there are several."""
+    from convcalc.shape.transpose import DeconvAxis
+
     out: list[str] = []
     for i, a in enumerate(axes):
         lines = explain_deconv_steps(a) if isinstance(a, DeconvAxis) else explain_steps(a)
