@@ -81,13 +81,8 @@ def conv(
     array([[5.]])
     """
     lay = get_layout(layout)
-    xa = as_compute(x, None, "input")
-    rank = lay.spatial_rank(xa)
-    wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
-    xf = lay.to_first(xa)
-    channels, filters = xf.shape[1], wa.shape[0]
-    groups = check_groups(plain_ints(groups), channels)
-    _check_kernel_channels(groups, channels, filters, wa.shape[1])
+    xf, wa, groups = _channels_first(lay, x, kernel, groups)
+    channels, filters, rank = xf.shape[1], wa.shape[0], xf.ndim - 2
     plan = conv_plan(
         xf.shape[2:],
         wa.shape[2:],
@@ -98,8 +93,8 @@ def conv(
     mode = check_padding_mode(padding_mode, plan.axes)
     if flip:
         wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
-    b = prepare_bias(bias, filters, xa.dtype)
-    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xa.dtype)
+    b = prepare_bias(bias, filters, xf.dtype)
+    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xf.dtype)
     if out.size:
         if (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
             _shift_add(xf, wa, plan, mode, groups, b, out)
@@ -107,6 +102,21 @@ def conv(
             cap = _base.CHUNK_BUDGET if budget is None else budget
             _im2col_gemm(xf, wa, plan, mode, groups, b, out, max(cap, 1))
     return lay.from_first(out)
+
+
+def _channels_first(
+    lay: Layout, x: npt.ArrayLike, kernel: npt.ArrayLike, groups: int
+) -> tuple[FloatArray, FloatArray, int]:
+    """The input ``(N, C, *spatial)``, the weights ``(O, C/groups, *k)`` and the checked
+    group count."""
+    xa = as_compute(x, None, "input")
+    rank = lay.spatial_rank(xa)
+    wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
+    xf = lay.to_first(xa)
+    channels, filters = xf.shape[1], wa.shape[0]
+    groups = check_groups(plain_ints(groups), channels)
+    _check_kernel_channels(groups, channels, filters, wa.shape[1])
+    return xf, wa, groups
 
 
 def check_groups(groups: int, channels: int) -> int:
