@@ -3,6 +3,9 @@
 The format is sniffed (``.npy`` magic, zip magic for ``.npz``, ``[`` for JSON, else text;
 text with commas is CSV) or forced. ``.npy``/``.npz`` load with ``allow_pickle=False``.
 Every failure is an :class:`~convcalc.errors.ArrayFormatError` with a one-line message.
+Numbers are ASCII (``５`` is not a 5, in text as in JSON); ``nan``/``inf`` (JSON ``NaN``,
+``Infinity``) are read, as are numbers beyond float64 (as ``±inf``); JSON arrays nest at
+most :data:`MAX_DIMS` deep.
 
 >>> parse_array(b"1, 2\\n3, 4\\n")
 (array([[1., 2.],
@@ -20,7 +23,16 @@ import numpy.typing as npt
 
 from convcalc.errors import ArrayFormatError
 
-__all__ = ["BINARY", "FORMATS", "NPY_MAGIC", "ZIP_MAGIC", "load_npy", "parse_array", "sniff"]
+__all__ = [
+    "BINARY",
+    "FORMATS",
+    "MAX_DIMS",
+    "NPY_MAGIC",
+    "ZIP_MAGIC",
+    "load_npy",
+    "parse_array",
+    "sniff",
+]
 
 FORMATS = ("npy", "npz", "json", "text", "csv")
 """Every array format convcalc reads and writes."""
@@ -29,6 +41,10 @@ BINARY = ("npy", "npz")
 
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
+
+MAX_DIMS = 32
+"""JSON arrays nested deeper than this are refused (NumPy 1.x's dimension limit), before
+any recursion can overflow the stack."""
 
 Array = npt.NDArray[Any]
 
@@ -139,12 +155,14 @@ def _check_numeric(array: Array, what: str) -> Array:
 
 def _parse_json(text: str, what: str) -> Array:
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as exc:
         raise ArrayFormatError(
             f"the {what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
-    shape = _json_shape(value, what, "")
+    except RecursionError:
+        raise ArrayFormatError(_too_deep(what)) from None
+    shape = _json_shape(value, what, "", 0)
     try:
         array = np.array(value, dtype=np.float64 if _has_float(value) else None)
     except (ValueError, TypeError, OverflowError) as exc:
@@ -156,14 +174,28 @@ def _parse_json(text: str, what: str) -> Array:
     return _check_numeric(array, what)
 
 
+def _json_int(text: str) -> int | float:
+    """A JSON integer: an int while it fits int64, else the nearest float (``inf`` past
+    float64), so that no number costs more than its digits to read."""
+    return int(text) if len(text) <= 18 else float(text)
+
+
+def _too_deep(what: str) -> str:
+    return (
+        f"the {what} JSON is nested more than {MAX_DIMS} levels deep; convcalc reads arrays "
+        f"of at most {MAX_DIMS} dimensions"
+    )
+
+
 def _has_float(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_float(v) for v in value)
     return isinstance(value, float)
 
 
-def _json_shape(value: Any, what: str, where: str) -> tuple[int, ...]:
-    """The shape of nested lists, or an error naming the first ragged or non-number spot."""
+def _json_shape(value: Any, what: str, where: str, depth: int) -> tuple[int, ...]:
+    """The shape of nested lists, or an error naming the first ragged or non-number spot
+    (or the nesting past :data:`MAX_DIMS`)."""
     if isinstance(value, (bool, int, float)):
         return ()
     if not isinstance(value, list):
@@ -172,9 +204,11 @@ def _json_shape(value: Any, what: str, where: str) -> tuple[int, ...]:
             kind = f"the string {value!r}"
         place = f" at {where}" if where else ""
         raise ArrayFormatError(f"the {what} JSON holds {kind}{place}; expected numbers")
+    if depth >= MAX_DIMS:
+        raise ArrayFormatError(_too_deep(what))
     if not value:
         return (0,)
-    shapes = [_json_shape(v, what, f"{where}[{i}]") for i, v in enumerate(value)]
+    shapes = [_json_shape(v, what, f"{where}[{i}]", depth + 1) for i, v in enumerate(value)]
     for i, s in enumerate(shapes[1:], start=1):
         if s != shapes[0]:
             raise ArrayFormatError(
@@ -197,6 +231,8 @@ def _parse_text(text: str, what: str) -> Array:
             continue
         rows.append(stripped.replace(",", " ").split())
         lines.append(number)
+        if not stripped.isascii():
+            _refuse_non_ascii(rows[-1], number, what)
     if not rows:
         raise ArrayFormatError(f"the {what} is empty (no numbers)")
     width = len(rows[0])
@@ -223,3 +259,13 @@ def _parse_text(text: str, what: str) -> Array:
     if len(rows) == 1 or width == 1:
         return values
     return values.reshape(len(rows), width)
+
+
+def _refuse_non_ascii(row: list[str], number: int, what: str) -> None:
+    """Numbers are ASCII: ``５`` (a fullwidth 5) or ``٣`` is not a digit here, as in JSON."""
+    for column, token in enumerate(row, start=1):
+        if not token.isascii():
+            raise ArrayFormatError(
+                f"the {what} has {token!r} at line {number}, column {column}, which is not a "
+                "number (convcalc reads ASCII digits only)"
+            )

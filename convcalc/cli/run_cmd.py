@@ -23,7 +23,7 @@ from convcalc.cli.params import (
     geometry_options,
     pool_op_option,
 )
-from convcalc.cli.run_io import emit, load_bias, read_input, weights
+from convcalc.cli.run_io import emit, load_bias, read_input, warn_pool, weights
 from convcalc.cli.run_options import (
     FORMATS,
     KERNEL_NAMES,
@@ -38,7 +38,27 @@ __all__ = ["FORMATS", "KERNEL_NAMES", "LAYOUTS", "PADDING_MODES", "run"]
 Sizes = tuple[int, ...]
 
 
-@click.group()
+class RunGroup(click.Group):
+    """``run``'s subcommands, with the one place where NumPy's own errors reached from user
+    input (an allocation that fails anyway, "array is too big", "maximum supported
+    dimension") become one-line :class:`~convcalc.errors.ConvcalcError` messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
+
+        try:
+            return super().invoke(ctx)
+        except MemoryError as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
+            raise MemoryLimitError(f"not enough memory: {detail}") from None
+        except ValueError as exc:
+            if isinstance(exc, ConvcalcError):
+                raise
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ArrayFormatError(f"NumPy cannot compute this layer: {detail}") from None
+
+
+@click.group(cls=RunGroup)
 def run() -> None:
     """Run a layer on arrays (NumPy): the numbers TensorFlow and PyTorch compute.
 
@@ -232,6 +252,7 @@ def pool(
     else:
         result, argmax = max_pool(x, kernel, return_indices=True, **geometry)
         extra.append((indices, argmax))
+    warn_pool(x, kernel, geometry, op, count_include_pad)
     emit(result, fmt, output, output_format, extra)
 
 

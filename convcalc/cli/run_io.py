@@ -19,9 +19,14 @@ from convcalc.cli.run_options import KERNEL_NAMES
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-__all__ = ["emit", "isatty", "load_bias", "read_input", "weights"]
+__all__ = ["emit", "isatty", "load_bias", "read_input", "warn_pool", "weights"]
 
 BINARY = ("npy", "npz")
+
+TEXT_BYTES_PER_NUMBER = 700
+"""Peak memory of writing one number as text, CSV or JSON (measured: up to about 670 bytes
+for a 1-D array as aligned text); results whose text would exceed the memory limit are
+refused before formatting."""
 
 
 def read_input(input_file: str | None, input_format: str) -> tuple[npt.NDArray[Any], str]:
@@ -133,9 +138,9 @@ def emit(
     def writer(array: npt.NDArray[Any], chosen: str) -> Callable[[IO[bytes]], None]:
         return lambda stream: arrayio.write_array(array, chosen, stream, precision=precision)
 
-    files = [
-        (path, writer(array, arrayio.format_for_path(path) or fmt)) for path, array in extra or []
-    ]
+    chosen = [(path, array, arrayio.format_for_path(path) or fmt) for path, array in extra or []]
+    _check_text_size([(result, fmt), *((array, f) for _, array, f in chosen)])
+    files = [(path, writer(array, f)) for path, array, f in chosen]
     if not to_stdout:
         arrayio.write_outputs([(str(output), writer(result, fmt)), *files])
         return
@@ -149,3 +154,48 @@ def emit(
             arrayio.write_outputs(files)
         stdout.write(text)
     stdout.flush()
+
+
+def _check_text_size(arrays: list[tuple[npt.NDArray[Any], str]]) -> None:
+    """Refuse text, CSV or JSON output that would not fit the memory limit."""
+    from convcalc.execute.memory import check_memory
+
+    numbers = sum(array.size for array, fmt in arrays if fmt not in BINARY)
+    check_memory([(f"the text of {numbers} numbers", numbers * TEXT_BYTES_PER_NUMBER)])
+
+
+def warn_pool(
+    x: npt.NDArray[Any],
+    window: tuple[int, ...],
+    geometry: dict[str, Any],
+    op: str,
+    count_include_pad: bool | None,
+) -> None:
+    """One ``warning:`` line on stderr where PyTorch would not compute this pooling: pads
+    over half the window (PyTorch refuses them), windows of padding only (``-inf`` under
+    max, NaN under an average of the real cells)."""
+    from convcalc.execute import get_layout, padding_only_windows
+    from convcalc.shape import default_count_include_pad, pool_plan
+
+    spatial = get_layout(geometry["layout"]).to_first(x).shape[2:]
+    plan = pool_plan(
+        spatial,
+        window,
+        stride=geometry["stride"],
+        dilation=geometry["dilation"],
+        padding=geometry["padding"],
+        ceil_mode=geometry["ceil_mode"],
+    )
+    notes = [
+        f"pad {max(a.pads)} is over half the window {a.kernel} on axis {index} "
+        f"(PyTorch allows at most {a.kernel // 2} and refuses this layer)"
+        for index, a in enumerate(plan.axes)
+        if max(a.pads) > a.kernel // 2
+    ][:1]
+    empty = padding_only_windows(plan)
+    include = default_count_include_pad(plan) if count_include_pad is None else count_include_pad
+    if empty and (op == "max" or not include):
+        value = "-inf" if op == "max" else "NaN (0/0)"
+        notes.append(f"{empty} output cell(s) pool padding only and are {value}")
+    if notes:
+        click.echo("warning: " + "; ".join(notes), err=True)

@@ -8,12 +8,21 @@ NumPy, which a command's ``--help`` does not need).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
 
-__all__ = ["FORMATS", "KERNEL_NAMES", "LAYOUTS", "PADDING_MODES", "io_options", "weight_options"]
+__all__ = [
+    "FORMATS",
+    "KERNEL_NAMES",
+    "LAYOUTS",
+    "PADDING_MODES",
+    "ByteSize",
+    "io_options",
+    "weight_options",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,6 +39,39 @@ KERNEL_NAMES = [
     "gaussian5",
     "identity",
 ]
+
+
+UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40, "p": 2**50}
+_BYTES = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([kmgtp]?)(?:i?b)?", re.IGNORECASE)
+
+
+class ByteSize(click.ParamType[int | None, Any]):
+    """A byte count: ``4G``, ``512MiB``, ``1.5g``, ``1000000`` (binary units), or ``auto``
+    (``None``: the executor's default limit)."""
+
+    name = "bytes"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | None:
+        if value is None or isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if text.lower() == "auto":
+            return None
+        match = _BYTES.fullmatch(text) if text.isascii() else None
+        if match is None:
+            self.fail(f"{value!r} is not a size such as 4G, 512M, 2GiB or auto", param, ctx)
+        size = int(float(match.group(1)) * UNITS[match.group(2).lower()])
+        if not 1 <= size <= 2**60:
+            self.fail(f"{value!r}: the limit must be between 1 byte and 1 EiB", param, ctx)
+        return size
+
+
+def _apply_memory_limit(ctx: click.Context, _: click.Parameter, value: int | None) -> None:
+    from convcalc.execute.memory import memory_limit
+
+    ctx.with_resource(memory_limit(value))
 
 
 def _remember_precision(ctx: click.Context, _: click.Parameter, value: int | None) -> None:
@@ -68,6 +110,16 @@ def io_options(f: F) -> F:
                 callback=_remember_precision,
                 help="Significant digits in text, CSV and JSON output [default: the "
                 "shortest form that reads back exactly].",
+            ),
+            click.option(
+                "--max-memory",
+                type=ByteSize(),
+                default="auto",
+                expose_value=False,
+                callback=_apply_memory_limit,
+                help="Refuse a layer whose arrays (output, padded input, workspace, text) "
+                "would need more: 4G, 512M, ... [default: auto = 4 GiB or the memory "
+                "available, whichever is less]",
             ),
             click.option(
                 "--layout",

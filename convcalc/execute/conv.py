@@ -33,6 +33,7 @@ from convcalc.execute._base import (
     run_gemm_chunks,
 )
 from convcalc.execute.layout import Layout, get_layout
+from convcalc.execute.memory import output_parts, reserve
 from convcalc.execute.pad import check_padding_mode, padded_slab
 from convcalc.shape import PaddingArg, WindowPlan, conv_plan
 
@@ -94,14 +95,15 @@ def conv(
     if flip:
         wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
     b = prepare_bias(bias, filters, xf.dtype)
-    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xf.dtype)
-    if out.size:
-        if (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
+    shape = (xf.shape[0], filters, *plan.output)
+    with reserve(output_parts(shape, xf.itemsize, lay.copies)):
+        out = np.empty(shape, dtype=xf.dtype)
+        if out.size and (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
             _shift_add(xf, wa, plan, mode, groups, b, out)
-        else:
+        elif out.size:
             cap = _base.CHUNK_BUDGET if budget is None else budget
             _im2col_gemm(xf, wa, plan, mode, groups, b, out, max(cap, 1))
-    return lay.from_first(out)
+        return lay.from_first(out)
 
 
 def _channels_first(

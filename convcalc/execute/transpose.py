@@ -30,14 +30,20 @@ from convcalc.execute._stacked import stacked_col2im as stacked_col2im  # tests 
 from convcalc.execute._window import window_gemm as window_gemm  # tests replace it
 from convcalc.execute.conv import check_groups, prepare_bias
 from convcalc.execute.layout import Layout, get_layout
+from convcalc.execute.memory import output_parts, reserve
 from convcalc.shape import DeconvPlan, PaddingArg, deconv_plan
 
 __all__ = [
+    "MAX_PHASES",
     "PHASE_BLOCK_BYTES",
     "PHASE_MAX_GROWTH",
     "STACKED_BLOCK_BYTES",
     "conv_transpose",
 ]
+
+MAX_PHASES = 4096
+"""The phase-wise kernels visit every output phase (the product of the strides); above this
+many, the per-tap col2im runs instead, its work bounded by the taps and cells."""
 
 PHASE_MAX_GROWTH = 1.5
 """The phase-wise col2im pads the input's inner axes so every kernel tap is one flat shift;
@@ -86,13 +92,14 @@ def conv_transpose(
     )
     filters = wa.shape[1] * groups
     b = prepare_bias(bias, filters, xf.dtype)
-    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xf.dtype)
-    _col2im_into(
-        xf, wa, plan, groups, out, max(_base.CHUNK_BUDGET if budget is None else budget, 1)
-    )
-    if b is not None:
-        out += b.reshape((1, filters) + (1,) * len(plan.output))
-    return lay.from_first(out)
+    shape = (xf.shape[0], filters, *plan.output)
+    with reserve(output_parts(shape, xf.itemsize, lay.copies)):
+        out = np.empty(shape, dtype=xf.dtype)
+        cap = max(_base.CHUNK_BUDGET if budget is None else budget, 1)
+        _col2im_into(xf, wa, plan, groups, out, cap)
+        if b is not None:
+            out += b.reshape((1, filters) + (1,) * len(plan.output))
+        return lay.from_first(out)
 
 
 def _channels_first(
@@ -116,6 +123,11 @@ def _col2im_into(
     xf: FloatArray, wa: FloatArray, plan: DeconvPlan, groups: int, out: FloatArray, cap: int
 ) -> None:
     """Fill *out* with the transposed convolution by the fastest kernel that applies."""
+    if prod(a.stride for a in plan.axes) > MAX_PHASES:
+        out.fill(0)
+        if out.size and xf.size:
+            gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, cap)
+        return
     phases = [AxisPhases.of(a) for a in plan.axes]
     # The sub-pixel paths write every output cell; the others add into zeros.
     if (
