@@ -37,7 +37,27 @@ def read_input(input_file: str | None, input_format: str) -> tuple[npt.NDArray[A
     if input_file is None and isatty(sys.stdin):
         raise click.UsageError("no input: give a FILE, or pipe an array into stdin")
     fmt = None if input_format == "auto" else input_format
-    return arrayio.read_array(spec, fmt, what="input", stdin=_binary(sys.stdin))
+    x, found = arrayio.read_array(spec, fmt, what="input", stdin=_binary(sys.stdin))
+    ctx = click.get_current_context()
+    chosen = _output_format(found, ctx.params.get("output"), ctx.params.get("output_format"))
+    if chosen not in BINARY:  # the layer is refused up front if its text would not fit
+        from convcalc.execute.memory import per_output_cell
+
+        ctx.with_resource(per_output_cell("the text of the output", TEXT_BYTES_PER_NUMBER))
+    return x, found
+
+
+def _output_format(input_format: str, output: str | None, output_format: str | None) -> str:
+    """The format the result will be written in (a binary one bound for a terminal is
+    shown as text or JSON instead: see :func:`emit`)."""
+    from convcalc.arrays import formats as arrayio
+
+    to_stdout = output in (None, "-")
+    fmt = output_format or (None if to_stdout else arrayio.format_for_path(str(output)))
+    fmt = fmt or input_format
+    if to_stdout and fmt in BINARY and not output_format and isatty(sys.stdout):
+        return "text"
+    return fmt
 
 
 def _binary(stream: Any) -> IO[bytes]:

@@ -34,6 +34,7 @@ __all__ = [
     "format_bytes",
     "memory_limit",
     "output_parts",
+    "per_output_cell",
     "reserve",
 ]
 
@@ -49,6 +50,7 @@ _explicit: int | None = None
 _cached: tuple[float, int] = (-1.0, 0)
 _lock = threading.Lock()
 _reserved = 0  # bytes of the arrays held by layers running now (see reserve)
+_per_cell: tuple[str, int] | None = None  # what the caller will make of each output cell
 
 
 def available_memory() -> int:
@@ -173,7 +175,24 @@ def output_parts(shape: Sequence[int], itemsize: int, copies: int = 1) -> list[t
     [('the output (2×3 cells)', 24), ('its channels-last copy', 24)]
     """
     label, size = array_bytes("the output", shape, itemsize)
-    return [(label, size)] + [("its channels-last copy", size)] * (copies - 1)
+    parts = [(label, size)] + [("its channels-last copy", size)] * (copies - 1)
+    if _per_cell is not None:
+        cells = label[label.index("(") :]
+        parts.append((f"{_per_cell[0]} {cells}", size // itemsize * _per_cell[1]))
+    return parts
+
+
+@contextlib.contextmanager
+def per_output_cell(what: str, nbytes: int) -> Iterator[None]:
+    """Inside the block, count *nbytes* more per output cell (*what*: e.g. the text the
+    CLI will format), so that a result that could not be written is refused before it is
+    computed."""
+    global _per_cell
+    saved, _per_cell = _per_cell, (what, nbytes)
+    try:
+        yield
+    finally:
+        _per_cell = saved
 
 
 def format_bytes(nbytes: int) -> str:
