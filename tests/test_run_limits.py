@@ -74,6 +74,7 @@ def assert_one_error(result: Result, seconds: float, peak: int, status: int = 1)
         ("１ ２\n", "ASCII digits only"),
         ("1 ٣\n", "ASCII digits only"),
         ("[1, 2", "not valid JSON"),
+        ("PK\x03\x04junk", "not a valid .npz file"),
         ("NaN text\n", "'text'"),
     ],
 )

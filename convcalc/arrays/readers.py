@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from typing import IO, Any
 
 import numpy as np
@@ -113,7 +114,7 @@ def load_npy(source: str | IO[bytes], what: str, mmap: bool = False) -> Array:
 def _load_npz(source: IO[bytes], name: str | None, what: str) -> Array:
     try:
         archive = np.load(source, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         raise ArrayFormatError(f"the {what} is not a valid .npz file: {exc}") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise ArrayFormatError(f"the {what} is not a .npz archive")

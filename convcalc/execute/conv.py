@@ -82,8 +82,8 @@ def conv(
     array([[5.]])
     """
     lay = get_layout(layout)
-    xf, wa, groups = _channels_first(lay, x, kernel, groups)
-    channels, filters, rank = xf.shape[1], wa.shape[0], xf.ndim - 2
+    xf, wa, groups = _channels_first(lay, x, kernel, groups, flip)
+    channels, filters = xf.shape[1], wa.shape[0]
     plan = conv_plan(
         xf.shape[2:],
         wa.shape[2:],
@@ -92,8 +92,6 @@ def conv(
         padding=plain_ints(padding),
     )
     mode = check_padding_mode(padding_mode, plan.axes)
-    if flip:
-        wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
     b = prepare_bias(bias, filters, xf.dtype)
     shape = (xf.shape[0], filters, *plan.output)
     with reserve(output_parts(shape, xf.itemsize, lay.copies)):
@@ -107,10 +105,10 @@ def conv(
 
 
 def _channels_first(
-    lay: Layout, x: npt.ArrayLike, kernel: npt.ArrayLike, groups: int
+    lay: Layout, x: npt.ArrayLike, kernel: npt.ArrayLike, groups: int, flip: bool
 ) -> tuple[FloatArray, FloatArray, int]:
-    """The input ``(N, C, *spatial)``, the weights ``(O, C/groups, *k)`` and the checked
-    group count."""
+    """The input ``(N, C, *spatial)``, the weights ``(O, C/groups, *k)`` (spatially flipped
+    for *flip*) and the checked group count."""
     xa = as_compute(x, None, "input")
     rank = lay.spatial_rank(xa)
     wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
@@ -118,6 +116,8 @@ def _channels_first(
     channels, filters = xf.shape[1], wa.shape[0]
     groups = check_groups(plain_ints(groups), channels)
     _check_kernel_channels(groups, channels, filters, wa.shape[1])
+    if flip:
+        wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
     return xf, wa, groups
 
 
