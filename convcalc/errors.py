@@ -12,6 +12,7 @@ __all__ = [
     "ArrayFormatError",
     "ConvcalcError",
     "EmptyOutputError",
+    "MemoryLimitError",
     "NoInverseError",
     "SpecError",
 ]
@@ -35,3 +36,7 @@ class NoInverseError(ConvcalcError):
 
 class ArrayFormatError(ConvcalcError):
     """An input array or kernel that cannot be read or does not fit the layer."""
+
+
+class MemoryLimitError(ConvcalcError):
+    """A computation whose arrays would not fit the memory limit (``run --max-memory``)."""

@@ -13,6 +13,7 @@ from floatcheck import assert_float_close, assert_inner_products_equal, conv_ter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import convcalc.execute._phases as phases_module
 import convcalc.execute.transpose as transpose_module
 from convcalc.arrays.kernels import KERNELS, builtin_kernel
 from convcalc.errors import (
@@ -575,7 +576,7 @@ def test_conv_transpose_subpixel_chunks_match_col2im(
     w = rng.standard_normal((4, 5, kernel, kernel - 1 if kernel > 2 else kernel))
     kwargs: dict[str, Any] = {"stride": stride, "padding": padding, "dilation": dilation}
     reference = conv_transpose(x, w, layout="nchw", budget=1, **kwargs)
-    monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
+    monkeypatch.setattr(phases_module, "STACKED_BLOCK_BYTES", 1)
     got = conv_transpose(x, w, layout="nchw", **kwargs)
     assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
                        operands=(x, w))  # fmt: skip
@@ -623,11 +624,11 @@ def test_conv_transpose_pixel_shuffle_matches_col2im(
     def no_fallback(*args: Any) -> bool:
         raise AssertionError("the pixel-shuffle path was not taken")
 
-    monkeypatch.setattr(transpose_module, "_stacked_col2im", no_fallback)
+    monkeypatch.setattr(transpose_module, "stacked_col2im", no_fallback)
     got = conv_transpose(x, w, layout=layout, **kwargs)
     assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
                        operands=(x, w))  # fmt: skip
-    monkeypatch.setattr(transpose_module, "STACKED_BLOCK_BYTES", 1)
+    monkeypatch.setattr(phases_module, "STACKED_BLOCK_BYTES", 1)
     got = conv_transpose(x, w, layout=layout, **kwargs)
     assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
                        operands=(x, w))  # fmt: skip
@@ -659,20 +660,20 @@ def test_pixel_shuffle_path_property(data: st.DataObject) -> None:
         reference = conv_transpose(x, w, layout=layout, budget=1, **kwargs)
     except ConvcalcError:
         return  # pads larger than the output: no such layer
-    fallback = transpose_module._stacked_col2im
+    fallback = transpose_module.stacked_col2im
     taken: list[bool] = []
-    original = transpose_module._window_gemm
+    original = transpose_module.window_gemm
 
     def spy(*args: Any) -> bool:
         taken.append(original(*args))
         return taken[-1]
 
-    transpose_module._window_gemm = spy  # type: ignore[assignment]
+    transpose_module.window_gemm = spy  # type: ignore[assignment]
     try:
         got = conv_transpose(x, w, layout=layout, **kwargs)
     finally:
-        transpose_module._window_gemm = original
-    assert transpose_module._stacked_col2im is fallback
+        transpose_module.window_gemm = original
+    assert transpose_module.stacked_col2im is fallback
     assert taken == [True]
     assert_float_close(got, reference, dtype=x.dtype, terms=conv_terms(w, transposed=True),
                        operands=(x, w))  # fmt: skip

@@ -18,7 +18,7 @@ from floatcheck import assert_float_close
 from convcalc import execute
 from convcalc.arrays import formats as arrayio
 from convcalc.arrays.kernels import KERNELS
-from convcalc.cli import cli, run_cmd
+from convcalc.cli import cli, run_cmd, run_io
 
 REPO = Path(__file__).resolve().parents[1]
 IMAGE = "0 0 0 0 0 0\n0 0 9 9 9 0\n0 0 9 9 9 0\n0 0 9 9 9 0\n0 0 0 0 0 0\n"
@@ -87,7 +87,7 @@ def test_output_file_and_formats(tmp_path: Path) -> None:
 
 
 def test_binary_output_to_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(run_cmd, "_isatty", lambda stream: True)
+    monkeypatch.setattr(run_io, "isatty", lambda stream: True)
     data = npy_bytes(np.arange(4.0))
     result = invoke(["conv", "-k", "[1]", "-"], data)
     assert (result.exit_code, result.stdout) == (0, "0  1  2  3\n")

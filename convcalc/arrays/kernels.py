@@ -31,7 +31,7 @@ import numpy.typing as npt
 
 from convcalc.errors import SpecError
 
-__all__ = ["KERNELS", "builtin_kernel"]
+__all__ = ["KERNELS", "MAX_BUILTIN_TAPS", "builtin_kernel"]
 
 KERNELS = {
     "sobel-x": "Sobel derivative along the last axis (x, to the right)",
@@ -44,6 +44,10 @@ KERNELS = {
     "identity": "3-wide, 1 in the centre",
 }
 """Built-in kernel names and what they do."""
+
+MAX_BUILTIN_TAPS = 2**24
+"""A built-in kernel has ``3^rank`` (``5^rank``) taps; past this many (rank 16, resp. 11)
+it is refused before it is built (it could not fit any input that exists anyway)."""
 
 _SMOOTH = {
     "box3": np.full(3, 1 / 3),
@@ -62,13 +66,20 @@ def builtin_kernel(name: str, rank: int) -> npt.NDArray[np.float64]:
     """The built-in kernel *name* for inputs with *rank* spatial axes (float64).
 
     Raises:
-        SpecError: unknown name, or ``sobel-y`` for a 1-D input.
+        SpecError: unknown name, ``sobel-y`` for a 1-D input, or more than
+            :data:`MAX_BUILTIN_TAPS` taps.
     """
     key = name.strip().lower().replace("_", "-")
     if key not in KERNELS:
         raise SpecError(f"unknown built-in kernel {name!r}; expected one of {', '.join(KERNELS)}")
     if rank < 1:
         raise SpecError("built-in kernels need at least one spatial axis")
+    width = 5 if key.endswith("5") else 3
+    if width**rank > MAX_BUILTIN_TAPS:
+        raise SpecError(
+            f"the built-in kernel {key} for {rank} spatial axes would have {width}^{rank} taps, "
+            f"more than {MAX_BUILTIN_TAPS}; pass a kernel array instead"
+        )
     if key in _SMOOTH:
         return _outer([_SMOOTH[key]] * rank)
     if key == "laplacian":

@@ -2,11 +2,15 @@
 
 Errors are mapped in one place (:class:`ConvcalcGroup`): a :class:`ConvcalcError` becomes
 ``Error: <message>`` on stderr with exit status 1; malformed options exit with 2.
-NumPy and Rich are imported only inside the commands that need them.
+A closed pipe (``convcalc run … | head``) ends quietly with :data:`PIPE_CLOSED_STATUS`,
+whatever the output format. NumPy and Rich are imported only inside the commands that need
+them.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import importlib
 import os
 import sys
@@ -17,7 +21,11 @@ import click
 from convcalc import __version__
 from convcalc.errors import ConvcalcError
 
-__all__ = ["cli", "main"]
+__all__ = ["PIPE_CLOSED_STATUS", "cli", "main"]
+
+PIPE_CLOSED_STATUS = 0
+"""Exit status when the reader of stdout goes away (``| head``): 0, as the pipeline
+``yes | head`` reports; the reader chose to stop, nothing went wrong on convcalc's side."""
 
 # Subcommands load on first use, so a shape query never imports the executor's modules.
 COMMANDS = {
@@ -52,6 +60,11 @@ class ConvcalcGroup(click.Group):
             return super().invoke(ctx)
         except ConvcalcError as exc:
             raise click.ClickException(str(exc)) from exc
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            _silence_stdout()
+            ctx.exit(PIPE_CLOSED_STATUS)
 
 
 @click.group(
@@ -76,8 +89,15 @@ def cli() -> None:
     """
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so that the flush at exit cannot fail again."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no real stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 def main() -> None:
-    """Console-script entry point; a closed pipe (``| head``) ends quietly."""
+    """Console-script entry point; a closed pipe (``| head``) ends quietly with
+    :data:`PIPE_CLOSED_STATUS`."""
     try:
         cli.main(prog_name="convcalc")
     except SystemExit as exc:
@@ -87,6 +107,5 @@ def main() -> None:
     try:
         sys.stdout.flush()
     except BrokenPipeError:
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 1
+        _silence_stdout()
     sys.exit(code)

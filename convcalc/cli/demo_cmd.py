@@ -1,4 +1,8 @@
-"""``convcalc demo``: the primer's examples, run through the real commands."""
+"""``convcalc demo``: the primer's examples, run through the real commands.
+
+``convcalc demo --write-examples DIR`` writes the files the demo and README's examples
+read (:data:`EXAMPLES`), so that every example can be copied and run from DIR.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,28 @@ from pathlib import Path
 
 import click
 
+from convcalc.errors import ConvcalcError
+
 __all__ = ["demo"]
 
 # An 8×8 image: a bright square on a dark background (its edges light up under Sobel).
 SQUARE = "\n".join(
     " ".join("9" if 2 <= r <= 5 and 2 <= c <= 5 else "0" for c in range(8)) for r in range(8)
 )
+
+# README's image (an edge for Sobel and the Laplacian) and pooling grid.
+IMAGE = "\n".join(
+    " ".join("9" if 1 <= r <= 3 and 2 <= c <= 4 else "0" for c in range(6)) for r in range(5)
+)
+GRID = "[[1, 5, 2, 0],\n [3, 4, 8, 7],\n [0, 0, 1, 2],\n [6, 0, 0, 1]]"
+
+EXAMPLES = {
+    "trains.json": "[1, 2, 3]\n",
+    "square.txt": SQUARE + "\n",
+    "image.txt": IMAGE + "\n",
+    "grid.json": GRID + "\n",
+}
+"""The example files by name: the demo's and README's inputs."""
 
 STEPS = (
     (
@@ -40,24 +60,48 @@ STEPS = (
 
 
 @click.command()
+@click.option(
+    "--write-examples",
+    metavar="DIR",
+    help="Write the example files (" + ", ".join(EXAMPLES) + ") to DIR instead of "
+    "running the tour; README's examples run from there.",
+)
 @click.pass_context
-def demo(ctx: click.Context) -> None:
+def demo(ctx: click.Context, write_examples: str | None) -> None:
     """A short tour on built-in examples: shapes, a diagram, two runs, an inversion.
 
     \b
     convcalc demo
+    convcalc demo --write-examples examples && cd examples
     """
+    if write_examples is not None:
+        _write_examples(Path(write_examples))
+        return
     root = ctx.find_root().command
     with tempfile.TemporaryDirectory() as folder:
-        Path(folder, "square.txt").write_text(SQUARE + "\n")
-        Path(folder, "trains.json").write_text("[1, 2, 3]\n")
+        for name, text in EXAMPLES.items():
+            Path(folder, name).write_text(text)
         for number, (title, command) in enumerate(STEPS, start=1):
             click.secho(f"\n{number}. {title}", bold=True)
             click.secho(f"$ convcalc {command}", fg="cyan")
             if command.endswith("square.txt"):
                 click.echo(f"(square.txt)\n{SQUARE}\n")
-            words = [
-                str(Path(folder, w)) if w in ("square.txt", "trains.json") else w
-                for w in shlex.split(command)
-            ]
+            words = [str(Path(folder, w)) if w in EXAMPLES else w for w in shlex.split(command)]
             root.main(words, prog_name="convcalc", standalone_mode=False)
+
+
+def _write_examples(folder: Path) -> None:
+    """Write :data:`EXAMPLES` into *folder* (created if needed); a file already there with
+    other content is left alone and reported, never overwritten."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, text in EXAMPLES.items():
+            path = folder / name
+            if path.exists() and path.read_text(errors="replace") != text:
+                raise ConvcalcError(f"{str(path)!r} exists with other content; not overwritten")
+            path.write_text(text)
+    except OSError as exc:
+        raise ConvcalcError(
+            f"cannot write the examples to {str(folder)!r}: {exc.strerror or exc}"
+        ) from None
+    click.echo(f"wrote {', '.join(EXAMPLES)} to {folder}")

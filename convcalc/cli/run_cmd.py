@@ -8,10 +8,7 @@ NumPy, the executor and :mod:`convcalc.arrays.formats` are imported inside the c
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 import click
 
@@ -26,116 +23,42 @@ from convcalc.cli.params import (
     geometry_options,
     pool_op_option,
 )
-
-if TYPE_CHECKING:
-    import numpy.typing as npt
+from convcalc.cli.run_io import emit, load_bias, read_input, warn_pool, weights
+from convcalc.cli.run_options import (
+    FORMATS,
+    KERNEL_NAMES,
+    LAYOUTS,
+    PADDING_MODES,
+    io_options,
+    weight_options,
+)
 
 __all__ = ["FORMATS", "KERNEL_NAMES", "LAYOUTS", "PADDING_MODES", "run"]
 
-F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]
 
-# Kept equal to convcalc.arrays.formats.FORMATS, convcalc.execute.LAYOUTS / PADDING_MODES and
-# convcalc.arrays.kernels.KERNELS by tests/test_run_cli.py (those modules import NumPy).
-FORMATS = ["npy", "npz", "json", "text", "csv"]
-LAYOUTS = ["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"]
-PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
-KERNEL_NAMES = [
-    "sobel-x",
-    "sobel-y",
-    "laplacian",
-    "box3",
-    "box5",
-    "gaussian3",
-    "gaussian5",
-    "identity",
-]
-BINARY = ("npy", "npz")
+
+class RunGroup(click.Group):
+    """``run``'s subcommands, with the one place where NumPy's own errors reached from user
+    input (an allocation that fails anyway, "array is too big", "maximum supported
+    dimension") become one-line :class:`~convcalc.errors.ConvcalcError` messages."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
+
+        try:
+            return super().invoke(ctx)
+        except MemoryError as exc:
+            detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
+            raise MemoryLimitError(f"not enough memory: {detail}") from None
+        except ValueError as exc:
+            if isinstance(exc, ConvcalcError):
+                raise
+            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ArrayFormatError(f"NumPy cannot compute this layer: {detail}") from None
 
 
-def _remember_precision(ctx: click.Context, _: click.Parameter, value: int | None) -> None:
-    ctx.meta["convcalc.precision"] = value
-
-
-def io_options(f: F) -> F:
-    """FILE argument, ``-o``, ``--format``, ``--output-format`` and ``--layout``."""
-    for option in reversed(
-        [
-            click.argument("input_file", metavar="[FILE]", required=False),
-            click.option(
-                "-o",
-                "--output",
-                metavar="FILE",
-                help="Write the result to FILE (atomically) instead of stdout; its extension "
-                "(.npy .npz .json .txt .csv) picks the format.",
-            ),
-            click.option(
-                "--format",
-                "input_format",
-                type=click.Choice(["auto", *FORMATS]),
-                default="auto",
-                show_default=True,
-                help="Input format (auto: sniff .npy/.npz magic, '[' for JSON, else text).",
-            ),
-            click.option(
-                "--output-format",
-                type=click.Choice(FORMATS),
-                help="Output format [default: from -o's extension, else the input's].",
-            ),
-            click.option(
-                "--precision",
-                type=click.IntRange(1, 17),
-                expose_value=False,
-                callback=_remember_precision,
-                help="Significant digits in text, CSV and JSON output [default: the "
-                "shortest form that reads back exactly].",
-            ),
-            click.option(
-                "--layout",
-                type=click.Choice(LAYOUTS, case_sensitive=False),
-                default="plain",
-                show_default=True,
-                help="plain: spatial axes only; ncw/nchw/ncdhw: PyTorch (N, C, ...); "
-                "nwc/nhwc/ndhwc: TensorFlow (N, ..., C).",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
-
-
-def weight_options(f: F) -> F:
-    """``-k/--kernel``, ``-b/--bias`` and ``-g/--groups``."""
-    for option in reversed(
-        [
-            click.option(
-                "-k",
-                "--kernel",
-                required=True,
-                metavar="KERNEL",
-                help="A built-in name (" + ", ".join(KERNEL_NAMES) + "), inline JSON "
-                "('[[1,0,-1],[2,0,-2],[1,0,-1]]'), or a file (FILE.npz:NAME picks one array).",
-            ),
-            click.option(
-                "-b",
-                "--bias",
-                metavar="BIAS",
-                help="One value per output channel: a number, inline JSON or a file.",
-            ),
-            click.option(
-                "-g",
-                "--groups",
-                type=click.IntRange(min=1),
-                help="Channel groups (= C: depthwise) [default: 1; C for a built-in kernel "
-                "in a batched layout].",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
-
-
-@click.group()
+@click.group(cls=RunGroup)
 def run() -> None:
     """Run a layer on arrays (NumPy): the numbers TensorFlow and PyTorch compute.
 
@@ -197,12 +120,12 @@ def conv(
     """
     from convcalc.execute import conv as run_conv
 
-    x, fmt = _read_input(input_file, input_format)
-    w, groups = _weights(kernel, x, layout, groups, transposed=False)
+    x, fmt = read_input(input_file, input_format)
+    w, groups = weights(kernel, x, layout, groups, transposed=False)
     result = run_conv(
         x,
         w,
-        bias=_load_bias(bias),
+        bias=load_bias(bias),
         stride=stride,
         dilation=dilation,
         padding=padding,
@@ -211,7 +134,7 @@ def conv(
         layout=layout,
         flip=flip,
     )
-    _emit(result, fmt, output, output_format)
+    emit(result, fmt, output, output_format)
 
 
 @run.command()
@@ -255,12 +178,12 @@ def deconv(
     """
     from convcalc.execute import conv_transpose
 
-    x, fmt = _read_input(input_file, input_format)
-    w, groups = _weights(kernel, x, layout, groups, transposed=True)
+    x, fmt = read_input(input_file, input_format)
+    w, groups = weights(kernel, x, layout, groups, transposed=True)
     result = conv_transpose(
         x,
         w,
-        bias=_load_bias(bias),
+        bias=load_bias(bias),
         stride=stride,
         dilation=dilation,
         padding=padding,
@@ -269,7 +192,7 @@ def deconv(
         groups=groups,
         layout=layout,
     )
-    _emit(result, fmt, output, output_format)
+    emit(result, fmt, output, output_format)
 
 
 @run.command()
@@ -313,7 +236,7 @@ def pool(
         raise click.BadParameter(
             "stdout carries the pooled values; give a file name", param_hint="'--indices'"
         )
-    x, fmt = _read_input(input_file, input_format)
+    x, fmt = read_input(input_file, input_format)
     geometry: dict[str, Any] = {
         "stride": stride,
         "dilation": dilation,
@@ -329,7 +252,8 @@ def pool(
     else:
         result, argmax = max_pool(x, kernel, return_indices=True, **geometry)
         extra.append((indices, argmax))
-    _emit(result, fmt, output, output_format, extra)
+    warn_pool(x, kernel, geometry, op, count_include_pad)
+    emit(result, fmt, output, output_format, extra)
 
 
 @run.command()
@@ -377,136 +301,9 @@ def unpool(
     from convcalc.arrays import formats as arrayio
     from convcalc.execute import max_unpool
 
-    x, fmt = _read_input(input_file, input_format)
+    x, fmt = read_input(input_file, input_format)
     idx, _ = arrayio.read_array(indices, what="indices")
     result = max_unpool(
         x, idx, kernel, stride=stride, padding=padding, output_size=output_size, layout=layout
     )
-    _emit(result, fmt, output, output_format)
-
-
-def _read_input(input_file: str | None, input_format: str) -> tuple[npt.NDArray[Any], str]:
-    """The input array and its format; stdin only when asked for or piped."""
-    from convcalc.arrays import formats as arrayio
-
-    spec = input_file if input_file is not None else "-"
-    if input_file is None and _isatty(sys.stdin):
-        raise click.UsageError("no input: give a FILE, or pipe an array into stdin")
-    fmt = None if input_format == "auto" else input_format
-    return arrayio.read_array(spec, fmt, what="input", stdin=_binary(sys.stdin))
-
-
-def _binary(stream: Any) -> IO[bytes]:
-    """The byte stream under a text stream (``sys.stdin.buffer``)."""
-    return getattr(stream, "buffer", stream)  # type: ignore[no-any-return]
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-def _load_operand(spec: str, what: str, option: str) -> npt.NDArray[Any]:
-    """An array option: inline JSON or a file (``FILE.npz:NAME``)."""
-    from convcalc.arrays import formats as arrayio
-
-    text = spec.strip()
-    if text.startswith("["):
-        return arrayio.parse_array(text.encode(), "json", what=what)[0]
-    path, _ = arrayio.split_name(text)
-    if path == "-" or not os.path.isfile(path):
-        raise click.BadParameter(
-            f"{spec!r} is not inline JSON (such as '[[1,0],[0,-1]]') or an existing file"
-            + (f", nor a built-in kernel ({', '.join(KERNEL_NAMES)})" if what == "kernel" else ""),
-            param_hint=option,
-        )
-    return arrayio.read_array(text, what=what)[0]
-
-
-def _load_bias(spec: str | None) -> npt.NDArray[Any] | None:
-    if spec is None:
-        return None
-    import numpy as np
-
-    try:
-        return np.array([float(spec)])
-    except ValueError:
-        return _load_operand(spec, "bias", "'-b' / '--bias'")
-
-
-def _weights(
-    spec: str, x: npt.NDArray[Any], layout: str, groups: int | None, *, transposed: bool
-) -> tuple[npt.NDArray[Any], int]:
-    """The kernel array in *layout* and the group count.
-
-    A built-in kernel filters every channel separately in batched layouts (depthwise).
-    """
-    import numpy as np
-
-    from convcalc.arrays.kernels import builtin_kernel
-    from convcalc.execute import get_layout
-
-    lay = get_layout(layout)
-    if spec.strip().lower().replace("_", "-") not in KERNEL_NAMES:
-        return _load_operand(spec, "kernel", "'-k' / '--kernel'"), groups or 1
-    rank = lay.spatial_rank(x)
-    k = builtin_kernel(spec, rank)
-    if lay.channels == "none":
-        return k, groups or 1
-    channels = x.shape[1] if lay.channels == "first" else x.shape[-1]
-    if groups not in (None, channels):
-        raise click.BadParameter(
-            f"a built-in kernel filters every channel separately (groups = C = {channels}), "
-            f"got {groups}; pass a kernel array for other groupings",
-            param_hint="'-g' / '--groups'",
-        )
-    if lay.channels == "first":
-        w = np.broadcast_to(k, (channels, 1, *k.shape))
-    else:
-        w = np.broadcast_to(k[..., None, None], (*k.shape, 1, channels))
-    return w, channels
-
-
-def _emit(
-    result: npt.NDArray[Any],
-    input_format: str,
-    output: str | None,
-    output_format: str | None,
-    extra: list[tuple[str, npt.NDArray[Any]]] | None = None,
-) -> None:
-    """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats."""
-    from convcalc.arrays import formats as arrayio
-
-    precision: int | None = click.get_current_context().meta.get("convcalc.precision")
-    to_stdout = output in (None, "-")
-    fmt = output_format or (None if to_stdout else arrayio.format_for_path(str(output)))
-    fmt = fmt or input_format
-    stdout = _binary(sys.stdout)
-    if to_stdout and fmt in BINARY and _isatty(sys.stdout):
-        if output_format:
-            raise click.UsageError(
-                f"refusing to write binary {fmt} to a terminal; redirect stdout or use -o FILE"
-            )
-        fmt = "text" if result.ndim <= 2 else "json"
-
-    def writer(array: npt.NDArray[Any], chosen: str) -> Callable[[IO[bytes]], None]:
-        return lambda stream: arrayio.write_array(array, chosen, stream, precision=precision)
-
-    files = [
-        (path, writer(array, arrayio.format_for_path(path) or fmt)) for path, array in extra or []
-    ]
-    if not to_stdout:
-        arrayio.write_outputs([(str(output), writer(result, fmt)), *files])
-        return
-    if fmt in BINARY:
-        if files:
-            arrayio.write_outputs(files)
-        arrayio.write_array(result, fmt, stdout)
-    else:
-        text = arrayio.format_array(result, fmt, precision=precision).encode("utf-8")
-        if files:
-            arrayio.write_outputs(files)
-        stdout.write(text)
-    stdout.flush()
+    emit(result, fmt, output, output_format)

@@ -14,8 +14,15 @@ from __future__ import annotations
 from convcalc.execute._base import BLOCK_BYTES, CHUNK_BUDGET, clear_workspace
 from convcalc.execute.conv import conv
 from convcalc.execute.layout import LAYOUTS, Layout, get_layout
+from convcalc.execute.memory import memory_limit
 from convcalc.execute.pad import PADDING_MODES
-from convcalc.execute.pool import avg_pool, max_pool, max_unpool, pool_divisor
+from convcalc.execute.pool import (
+    avg_pool,
+    max_pool,
+    max_unpool,
+    padding_only_windows,
+    pool_divisor,
+)
 from convcalc.execute.transpose import conv_transpose
 
 __all__ = [
@@ -31,5 +38,7 @@ __all__ = [
     "get_layout",
     "max_pool",
     "max_unpool",
+    "memory_limit",
+    "padding_only_windows",
     "pool_divisor",
 ]

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from convcalc.errors import ArrayFormatError
 from convcalc.execute._blas import one_thread_blas
+from convcalc.execute.memory import check_memory
 
 __all__ = [
     "BLOCK_BYTES",
@@ -98,6 +99,7 @@ def workspace(name: str, size: int, dtype: np.dtype[Any]) -> npt.NDArray[Any]:
     nbytes = size * dtype.itemsize
     held = cache.get(name)
     if held is None or held.nbytes < nbytes:
+        check_memory([(f"a chunk's {name} workspace", nbytes)])
         held = np.empty(max(nbytes, 16), dtype=np.uint8)
         if nbytes <= CHUNK_BUDGET:
             cache[name] = held

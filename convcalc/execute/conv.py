@@ -33,6 +33,7 @@ from convcalc.execute._base import (
     run_gemm_chunks,
 )
 from convcalc.execute.layout import Layout, get_layout
+from convcalc.execute.memory import output_parts, reserve
 from convcalc.execute.pad import check_padding_mode, padded_slab
 from convcalc.shape import PaddingArg, WindowPlan, conv_plan
 
@@ -81,13 +82,8 @@ def conv(
     array([[5.]])
     """
     lay = get_layout(layout)
-    xa = as_compute(x, None, "input")
-    rank = lay.spatial_rank(xa)
-    wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
-    xf = lay.to_first(xa)
+    xf, wa, groups = _channels_first(lay, x, kernel, groups, flip)
     channels, filters = xf.shape[1], wa.shape[0]
-    groups = check_groups(plain_ints(groups), channels)
-    _check_kernel_channels(groups, channels, filters, wa.shape[1])
     plan = conv_plan(
         xf.shape[2:],
         wa.shape[2:],
@@ -96,17 +92,33 @@ def conv(
         padding=plain_ints(padding),
     )
     mode = check_padding_mode(padding_mode, plan.axes)
-    if flip:
-        wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
-    b = prepare_bias(bias, filters, xa.dtype)
-    out = np.empty((xf.shape[0], filters, *plan.output), dtype=xa.dtype)
-    if out.size:
-        if (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
+    b = prepare_bias(bias, filters, xf.dtype)
+    shape = (xf.shape[0], filters, *plan.output)
+    with reserve(output_parts(shape, xf.itemsize, lay.copies)):
+        out = np.empty(shape, dtype=xf.dtype)
+        if out.size and (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
             _shift_add(xf, wa, plan, mode, groups, b, out)
-        else:
+        elif out.size:
             cap = _base.CHUNK_BUDGET if budget is None else budget
             _im2col_gemm(xf, wa, plan, mode, groups, b, out, max(cap, 1))
-    return lay.from_first(out)
+        return lay.from_first(out)
+
+
+def _channels_first(
+    lay: Layout, x: npt.ArrayLike, kernel: npt.ArrayLike, groups: int, flip: bool
+) -> tuple[FloatArray, FloatArray, int]:
+    """The input ``(N, C, *spatial)``, the weights ``(O, C/groups, *k)`` (spatially flipped
+    for *flip*) and the checked group count."""
+    xa = as_compute(x, None, "input")
+    rank = lay.spatial_rank(xa)
+    wa = lay.conv_weight(as_compute(kernel, xa.dtype, "kernel"), rank)
+    xf = lay.to_first(xa)
+    channels, filters = xf.shape[1], wa.shape[0]
+    groups = check_groups(plain_ints(groups), channels)
+    _check_kernel_channels(groups, channels, filters, wa.shape[1])
+    if flip:
+        wa = wa[(slice(None), slice(None), *(slice(None, None, -1),) * rank)]
+    return xf, wa, groups
 
 
 def check_groups(groups: int, channels: int) -> int:

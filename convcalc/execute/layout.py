@@ -43,6 +43,11 @@ class Layout:
     channels: str  # "none", "first" or "last"
     spatial: int | None  # number of spatial axes; None: any (plain)
 
+    @property
+    def copies(self) -> int:
+        """Arrays of the output's size a result needs: 2 when :meth:`from_first` copies."""
+        return 2 if self.channels == "last" else 1
+
     def spatial_rank(self, x: npt.NDArray[Any], what: str = "input") -> int:
         """Spatial axes of *x*; raises if its rank does not fit the layout."""
         if self.spatial is None:

@@ -33,10 +33,11 @@ from convcalc.execute._base import (
     tap_span,
 )
 from convcalc.execute.layout import Layout, get_layout
+from convcalc.execute.memory import array_bytes, check_memory, output_parts, reserve
 from convcalc.shape import AxisPlan, PaddingArg, WindowPlan, default_count_include_pad, pool_plan
 from convcalc.shape.transpose import unpool_output_shape
 
-__all__ = ["avg_pool", "max_pool", "max_unpool", "pool_divisor"]
+__all__ = ["avg_pool", "max_pool", "max_unpool", "padding_only_windows", "pool_divisor"]
 
 
 @overload
@@ -88,7 +89,7 @@ def max_pool(
     (array([3., 5., 4.]), array([1, 3, 4]))
     """
     lay, xf, plan = _setup(x, window, stride, dilation, padding, ceil_mode, layout)
-    values, indices = _pool(xf, plan, "max", return_indices)
+    values, indices = _pool(xf, plan, "max", return_indices, copies=lay.copies)
     if not return_indices:
         return lay.from_first(values)
     assert indices is not None
@@ -122,10 +123,12 @@ def avg_pool(
     lay, xf, plan = _setup(x, window, stride, dilation, padding, ceil_mode, layout)
     if count_include_pad is None:
         count_include_pad = default_count_include_pad(plan)
+    table = max(a.output * a.kernel for a in plan.axes)
+    check_memory([array_bytes("the divisors", plan.output, 16), ("a count table", table * 10)])
     divisor = pool_divisor(plan, count_include_pad)
     if divisor.size and divisor.min() == divisor.max():
         divisor = divisor.reshape(-1)[:1].reshape((1,) * divisor.ndim)
-    values, _ = _pool(xf, plan, "sum", False, divisor.astype(xf.dtype))
+    values, _ = _pool(xf, plan, "sum", False, divisor.astype(xf.dtype), copies=lay.copies)
     return lay.from_first(values)
 
 
@@ -150,6 +153,25 @@ def pool_divisor(plan: WindowPlan, count_include_pad: bool) -> npt.NDArray[np.in
         shape[index] = a.output
         divisor = divisor * counts.reshape(shape)
     return divisor
+
+
+def padding_only_windows(plan: WindowPlan) -> int:
+    """Output cells whose window holds no input cell, only padding (max pooling gives
+    ``−inf`` there; PyTorch, which caps pads at half the window, never has one).
+
+    A window is a box, so it is empty when its taps miss the input on some axis; per axis,
+    tap ``t`` of window ``o`` reads ``o·s − pad_low + t·d``.
+
+    >>> padding_only_windows(pool_plan((5,), 2, padding=3))
+    2
+    """
+    real = 1
+    for a in plan.axes:
+        start = np.arange(a.output, dtype=np.int64) * a.stride - a.pad_low
+        first = np.maximum(-(start // a.dilation), 0)  # ceil(-start / d), at least 0
+        last = np.minimum((a.input - 1 - start) // a.dilation, a.kernel - 1)
+        real *= int(np.count_nonzero(first <= last))
+    return prod(plan.output) - real
 
 
 def _setup(
@@ -182,10 +204,52 @@ def _pool(
     op: str,
     track: bool,
     divisor: FloatArray | None = None,
+    copies: int = 1,
 ) -> tuple[FloatArray, IndexArray | None]:
     """Pool channels-first *x*; returns values (and flat argmax indices) channels-first.
     Sums are divided by *divisor* (per output cell, or one cell broadcast) as they are
-    written."""
+    written. *copies*: arrays of the output's size the caller's layout needs."""
+    n, channels = x.shape[:2]
+    spatial = x.shape[2:]
+    planes = n * channels
+    parts = output_parts((n, channels, *plan.output), x.itemsize, copies)
+    if track:
+        parts += output_parts((n, channels, *plan.output), 8, copies)
+    check_memory(parts)  # before planning the chunks: their count grows with the output
+    first = plan.axes[0]
+    row_bytes = first.stride * prod(spatial[1:]) * x.itemsize
+    chunks = plan_chunks(planes, first.output, row_bytes, _base.ELEMENTWISE_BYTES)
+    parts.append(("a chunk's pooling temporaries", _chunk_bytes(plan, chunks, x.itemsize, track)))
+    with reserve(parts):
+        return _pool_chunks(x, plan, op, track, divisor, chunks)
+
+
+def _chunk_bytes(plan: WindowPlan, chunks: list[_base.Chunk], itemsize: int, track: bool) -> int:
+    """Temporaries of the largest (first) chunk: after each axis is reduced, the partial
+    result ``(planes, input rows, inputs of the axes before, outputs of the rest)``; times
+    the chunks that run at once."""
+    p0, p1, r0, r1 = chunks[0]
+    first = plan.axes[0]
+    rows = min((r1 - r0 - 1) * first.stride + first.effective_kernel, first.input)
+    inputs = [a.input for a in plan.axes]
+    outputs = [a.output for a in plan.axes]
+    cells = max(
+        [(p1 - p0) * (r1 - r0) * prod(outputs[1:])]
+        + [(p1 - p0) * rows * prod(inputs[1:a]) * prod(outputs[a:]) for a in range(1, len(inputs))]
+    )
+    per_cell = 2 * (itemsize + 10) if track else 2 * itemsize
+    return cells * per_cell * min(_base.threads(), len(chunks))
+
+
+def _pool_chunks(
+    x: FloatArray,
+    plan: WindowPlan,
+    op: str,
+    track: bool,
+    divisor: FloatArray | None,
+    chunks: list[_base.Chunk],
+) -> tuple[FloatArray, IndexArray | None]:
+    """The pooling itself, chunk by chunk (see :func:`_pool`)."""
     n, channels = x.shape[:2]
     spatial = x.shape[2:]
     planes = n * channels
@@ -194,8 +258,6 @@ def _pool(
     values = np.empty((planes, *out_shape), dtype=x.dtype)
     indices = np.empty((planes, *out_shape), dtype=np.int64) if track else None
     first = plan.axes[0]
-    row_bytes = first.stride * prod(spatial[1:]) * x.itemsize
-    chunks = plan_chunks(planes, first.output, row_bytes, _base.ELEMENTWISE_BYTES)
     strides = [prod(spatial[a + 1 :]) for a in range(len(spatial))]
 
     def job(chunk: _base.Chunk) -> None:
@@ -328,6 +390,7 @@ def max_unpool(
             f"index {bad} is out of range for the output size "
             f"{'x'.join(map(str, shape))} ({cells} cells per plane)"
         )
-    out = np.zeros((n * channels, cells), dtype=xa.dtype)
-    np.put_along_axis(out, flat_idx, xf.reshape(n * channels, -1), axis=1)
-    return lay.from_first(out.reshape(n, channels, *shape))
+    with reserve(output_parts((n, channels, *shape), xa.itemsize, lay.copies)):
+        out = np.zeros((n * channels, cells), dtype=xa.dtype)
+        np.put_along_axis(out, flat_idx, xf.reshape(n * channels, -1), axis=1)
+        return lay.from_first(out.reshape(n, channels, *shape))
