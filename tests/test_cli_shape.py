@@ -177,3 +177,26 @@ def test_every_command_has_help_with_an_example() -> None:
         assert command.help, f"{name} has no help"
         if not isinstance(command, click.Group) and name != "convcalc completion":
             assert "convcalc " in command.help, f"{name} help shows no example"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--bogus"], "Error: No such option '--bogus'. (see 'convcalc --help')"),
+        (["nosuch"], "Error: No such command 'nosuch'. (see 'convcalc --help')"),
+        (
+            ["shape", "conv", "-k", "3"],
+            "Error: Missing option '-i' / '--input'. (see 'convcalc shape conv --help')",
+        ),
+        (
+            ["shape", "conv", "-i", "5", "-k", "3", "-s", "0"],
+            "Error: Invalid value for '-s' / '--stride': '0': every value must be ≥ 1, got 0 "
+            "(see 'convcalc shape conv --help')",
+        ),
+    ],
+)
+def test_a_malformed_command_line_is_one_line_with_exit_2(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(cli, args, prog_name="convcalc")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message]
+    assert result.stdout == ""

@@ -236,3 +236,9 @@ def test_values_up_to_the_limit_draw() -> None:
     values = json.dumps([[(r * side + c) % 97 / 7 for c in range(side)] for r in range(side)])
     result = timed("conv", "-k", "3", "-p", "1", "--values", "-", stdin=values)
     assert result.exit_code == 0, result.output
+
+
+def test_a_bordered_grid_over_the_limit_says_so() -> None:
+    """The layer exists (output 3), but its picture's grid has 2**40 + 2 cells."""
+    line = refused(timed("deconv", "-i", "3", "-k", str(MAX_SIZE), "-p", "same"), 1)
+    assert "bordered grid (1099511627778 cells" in line and "2**40" in line

@@ -69,8 +69,6 @@ PEAK_RSS_LIMIT = 200 * 1024**2
 """Resident memory an issue-14 reproducer may add (measured where /proc allows)."""
 
 WARNING_LINE = re.compile(r"^(convcalc: )?warning: ", re.IGNORECASE)
-USAGE_PREAMBLE = re.compile(r"^(Usage: .*|Try '.*' for help\.|)$")
-"""Click's usage-error preamble (exit 2): accepted before the one ``Error:`` line."""
 
 ALLOW_GROUP_HELP = True
 """A group called without a subcommand (``convcalc shape``) prints its help on stderr and
@@ -259,9 +257,7 @@ def problems(outcome: Outcome, seconds: float) -> list[str]:
         others = [
             line
             for line in lines
-            if not line.startswith("Error: ")
-            and not WARNING_LINE.match(line)
-            and not (outcome.exit_code == 2 and USAGE_PREAMBLE.match(line))
+            if not line.startswith("Error: ") and not WARNING_LINE.match(line)
         ]
         if others:
             found.append(f"extra stderr lines: {others[:3]!r}")
@@ -870,11 +866,6 @@ FUZZ_SETTINGS = settings(
 (``HYPOTHESIS_PROFILE=thorough``): 3,000 fresh ones per run."""
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 14: the CLI still ends some calls in a traceback or a hang "
-    "(see the regression tests below); remove once they are fixed",
-)
 @FUZZ_SETTINGS
 @given(call=CALLS)
 def test_fuzz_cli(scratch: Path, call: Call) -> None:
@@ -976,21 +967,18 @@ REPRODUCERS = [
         "run conv -k box3",
         "[" * 100000 + "]" * 100000,
         "error",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: RecursionError"),
         id="run-deep-json-nesting",
     ),
     pytest.param(
         "run conv -k box3 -p 100000",
         "[[1]]",
         "error",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: 298 GiB allocation"),
         id="run-conv-huge-pad",
     ),
     pytest.param(
         "run pool -k 3 -p 1000000000000",
         "[1, 2, 3]",
         "error",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: ValueError array is too big"),
         id="run-pool-huge-pad",
     ),
     pytest.param(
@@ -1045,7 +1033,6 @@ REPRODUCERS = [
         "run pool -k 2 -p 3",
         "[1,2,3,4,5]",
         "warning",
-        marks=pytest.mark.xfail(strict=True, reason=f"{NOT_FIXED}: -inf cells, no warning"),
         id="run-pool-pad-over-half-kernel",
     ),
     pytest.param(

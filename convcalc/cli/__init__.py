@@ -1,7 +1,8 @@
 """The ``convcalc`` command line: a thin Click layer over the shape engine and executor.
 
 Errors are mapped in one place (:class:`ConvcalcGroup`): a :class:`ConvcalcError` becomes
-``Error: <message>`` on stderr with exit status 1; malformed options exit with 2.
+``Error: <message>`` on stderr with exit status 1; a malformed command line is one line too,
+``Error: <message> (see 'convcalc … --help')``, with exit status 2.
 A closed pipe (``convcalc run … | head``) ends quietly with :data:`PIPE_CLOSED_STATUS`,
 whatever the output format. NumPy and Rich are imported only inside the commands that need
 them.
@@ -14,7 +15,7 @@ import errno
 import importlib
 import os
 import sys
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -41,6 +42,24 @@ COMMANDS = {
 }
 
 
+class OneLineUsageError(click.UsageError):
+    """A malformed command line, shown as one line that names the help to read (exit 2)::
+
+    Error: Missing option '-i' / '--input'. (see 'convcalc shape conv --help')
+    """
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(f"Error: {self.format_message()}{hint}", file=file, err=file is None)
+
+
+def _one_line(exc: click.UsageError) -> click.UsageError:
+    """*exc* as a :class:`OneLineUsageError`; ``convcalc shape`` alone still prints its help."""
+    if isinstance(exc, OneLineUsageError | click.exceptions.NoArgsIsHelpError):
+        return exc
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
+
 class ConvcalcGroup(click.Group):
     """The top-level group: lazily loaded subcommands, and every :class:`ConvcalcError`
     turned into a one-line Click error (exit status 1)."""
@@ -55,9 +74,23 @@ class ConvcalcGroup(click.Group):
             return command
         return super().get_command(ctx, cmd_name)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _one_line(exc) from exc
         except ConvcalcError as exc:
             raise click.ClickException(str(exc)) from exc
         except OSError as exc:

@@ -41,13 +41,18 @@ Sizes = tuple[int, ...]
 class RunGroup(click.Group):
     """``run``'s subcommands, with the one place where NumPy's own errors reached from user
     input (an allocation that fails anyway, "array is too big", "maximum supported
-    dimension") become one-line :class:`~convcalc.errors.ConvcalcError` messages."""
+    dimension") become one-line :class:`~convcalc.errors.ConvcalcError` messages. Float
+    overflow gives ±inf and 0·inf gives NaN as in TensorFlow and PyTorch, without NumPy's
+    ``RuntimeWarning`` lines."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        import numpy as np
+
         from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
 
         try:
-            return super().invoke(ctx)
+            with np.errstate(all="ignore"):
+                return super().invoke(ctx)
         except MemoryError as exc:
             detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
             raise MemoryLimitError(f"not enough memory: {detail}") from None

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from convcalc.diagram.layout.kinds import PADDING_KINDS, Cell, Kind
 from convcalc.diagram.layout.runs import Segment, clip, pack
-from convcalc.shape import AxisPlan, DeconvAxis, conv_axis
+from convcalc.errors import SpecError
+from convcalc.shape import MAX_SIZE, AxisPlan, DeconvAxis, conv_axis
 
 __all__ = ["Strip", "deconv_strip", "stretched_strip", "window_strip"]
 
@@ -152,5 +153,11 @@ def deconv_strip(axis: DeconvAxis) -> Strip:
             else:
                 segments.append(Segment(kind, q0 - first, q1 - q0))
     length = last - first
+    if length > MAX_SIZE:
+        raise SpecError(
+            f"the transposed convolution's bordered grid ({length} cells: stretched input "
+            f"and k_eff − 1 − pad zeros each side) is above convcalc's limit 2**40 = {MAX_SIZE}"
+            "; 'convcalc shape deconv' gives its sizes"
+        )
     conv = conv_axis(length, axis.kernel, dilation=axis.dilation)
     return Strip(tuple(segments), conv)
