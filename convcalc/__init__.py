@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from convcalc import shape
+from convcalc._lazy import lazy_exports
 from convcalc.errors import (
     ArrayFormatError,
     ConvcalcError,
@@ -31,98 +33,19 @@ from convcalc.errors import (
 )
 
 if TYPE_CHECKING:
-    from convcalc.shape import (
-        AxisPlan,
-        DeconvAxis,
-        DeconvPlan,
-        Padding,
-        WindowPlan,
-        conv_axis,
-        conv_output_shape,
-        conv_plan,
-        deconv_axis,
-        deconv_output_shape,
-        deconv_plan,
-        effective_kernel,
-        invert_axis,
-        invert_plan,
-        pool_axis,
-        pool_output_shape,
-        pool_plan,
-        resolve_pads,
-    )
+    from convcalc.shape import *  # noqa: F403 (for type checkers; loaded by name below)
 
 __version__ = "0.1.0"
 
-_SHAPE_NAMES = frozenset(
-    {
-        "AxisPlan",
-        "DeconvAxis",
-        "DeconvPlan",
-        "Padding",
-        "WindowPlan",
-        "conv_axis",
-        "conv_output_shape",
-        "conv_plan",
-        "deconv_axis",
-        "deconv_output_shape",
-        "deconv_plan",
-        "effective_kernel",
-        "invert_axis",
-        "invert_plan",
-        "pool_axis",
-        "pool_output_shape",
-        "pool_plan",
-        "resolve_pads",
-    }
-)
-"""The shape engine's names re-exported here; they load on first use (PEP 562), so
-``import convcalc.cli`` does not load the whole engine."""
-
-
-def __getattr__(name: str) -> object:
-    """Fetch a shape-engine name from :mod:`convcalc.shape` on first use.
-
-    >>> import convcalc
-    >>> convcalc.conv_output_shape((13,), 6, stride=5, padding="same")
-    (3,)
-    """
-    if name not in _SHAPE_NAMES:
-        raise AttributeError(f"module 'convcalc' has no attribute {name!r}")
-    import convcalc.shape
-
-    value = getattr(convcalc.shape, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
-
 __all__ = [
     "ArrayFormatError",
-    "AxisPlan",
     "ConvcalcError",
-    "DeconvAxis",
-    "DeconvPlan",
     "EmptyOutputError",
     "NoInverseError",
-    "Padding",
     "SpecError",
-    "WindowPlan",
     "__version__",
-    "conv_axis",
-    "conv_output_shape",
-    "conv_plan",
-    "deconv_axis",
-    "deconv_output_shape",
-    "deconv_plan",
-    "effective_kernel",
-    "invert_axis",
-    "invert_plan",
-    "pool_axis",
-    "pool_output_shape",
-    "pool_plan",
-    "resolve_pads",
+    *shape.__all__,
 ]
+
+# The shape engine's names load on first use: `import convcalc.cli` loads no engine module.
+__getattr__, __dir__ = lazy_exports(__name__, dict.fromkeys(shape.__all__, "convcalc.shape"))

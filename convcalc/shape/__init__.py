@@ -19,8 +19,9 @@ starts fast.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from convcalc._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from convcalc.shape.axes import (
@@ -103,25 +104,9 @@ _HOMES = {
 """Each public name and the submodule that defines it."""
 
 
-def __getattr__(name: str) -> object:
-    """Import the submodule defining *name* on first use, and keep the name here.
-
-    >>> import convcalc.shape
-    >>> convcalc.shape.effective_kernel(3, 2)
-    5
-    """
-    try:
-        home = _HOMES[name]
-    except KeyError:
-        raise AttributeError(f"module 'convcalc.shape' has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(f"convcalc.shape.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+__getattr__, __dir__ = lazy_exports(
+    __name__, {name: f"convcalc.shape.{home}" for name, home in _HOMES.items()}
+)
 
 __all__ = [
     "MAX_CANDIDATES",
