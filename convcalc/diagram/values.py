@@ -121,7 +121,16 @@ def compute_output(
     >>> from convcalc.shape import conv_plan
     >>> compute_output(conv_plan((4,), 2), np.arange(4.0), np.ones(2), "conv").tolist()
     [1.0, 3.0, 5.0]
+
+    Overflow gives ±inf (as in the frameworks), without NumPy's warnings.
     """
+    with np.errstate(all="ignore"):
+        return _output(plan, x, kernel, op, include_pad)
+
+
+def _output(
+    plan: WindowPlan | DeconvPlan, x: Array, kernel: Array | None, op: Op, include_pad: bool
+) -> Array:
     from convcalc import execute
 
     s = [a.stride for a in plan.axes]
