@@ -1,4 +1,5 @@
-"""Click parameter types and the geometry options every command shares.
+"""Click parameter types, the geometry options every command shares, and
+:func:`stack_options`, which turns a family of options into one decorator.
 
 Strings become engine values here, once: ``224x224`` → ``(224, 224)``; ``1:2x0:1`` →
 ``((1, 2), (0, 1))``; ``same_lower`` → ``Padding.SAME_LOWER``. Malformed values are usage
