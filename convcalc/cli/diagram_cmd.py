@@ -18,11 +18,12 @@ from convcalc.cli.params import (
     CEIL_MODE,
     OUTPUT_PADDING,
     OUTPUT_SIZE,
-    SIZES,
     PaddingValue,
     count_pad_option,
     geometry_options,
+    input_option,
     pool_op_option,
+    stack_options,
 )
 from convcalc.shape import (
     DeconvPlan,
@@ -64,15 +65,9 @@ class PositionType(click.ParamType[tuple[int, ...], Any]):
         return position
 
 
-def _input_option(f: F) -> F:
-    return click.option(
-        "-i",
-        "--input",
-        "input_",
-        type=SIZES,
-        metavar="SIZES",
-        help="Spatial input size: 13, 5x5, 4x4x4 (optional with --values: its shape).",
-    )(f)
+_input_option = input_option(
+    "Spatial input size: 13, 5x5, 4x4x4 (optional with --values: its shape).", required=False
+)
 
 
 _HIGHLIGHT_OPTIONS = [
@@ -140,14 +135,7 @@ _OUTPUT_OPTIONS = [
 def _view_options(*, kernel_values: bool) -> Callable[[F], F]:
     """Highlighting, frames, values, colour and export options shared by the commands."""
     values = [_VALUES_OPTION, *([_KERNEL_VALUES_OPTION] if kernel_values else [])]
-    options = [*_HIGHLIGHT_OPTIONS, *values, *_OUTPUT_OPTIONS]
-
-    def decorate(f: F) -> F:
-        for option in reversed(options):
-            f = option(f)
-        return f
-
-    return decorate
+    return stack_options(*_HIGHLIGHT_OPTIONS, *values, *_OUTPUT_OPTIONS)
 
 
 @click.group()

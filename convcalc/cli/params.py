@@ -1,4 +1,5 @@
-"""Click parameter types and the geometry options every command shares.
+"""Click parameter types, the geometry options every command shares, and
+:func:`stack_options`, which turns a family of options into one decorator.
 
 Strings become engine values here, once: ``224x224`` → ``(224, 224)``; ``1:2x0:1`` →
 ``((1, 2), (0, 1))``; ``same_lower`` → ``Padding.SAME_LOWER``. Malformed values are usage
@@ -28,7 +29,9 @@ __all__ = [
     "SizesType",
     "count_pad_option",
     "geometry_options",
+    "input_option",
     "pool_op_option",
+    "stack_options",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,64 +120,74 @@ SIZES = SizesType()
 PADDING = PaddingType()
 
 
-def geometry_options(
-    *, padding_default: str = "valid", stride_default: str | None = "1"
-) -> Callable[[F], F]:
-    """``-k/--kernel``, ``-s/--stride``, ``-d/--dilation`` and ``-p/--padding``."""
+def stack_options(*options: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying *options* in the order listed (the first is the first shown
+    in ``--help``), so that a family of options is declared once and reused.
+
+    >>> @click.command()
+    ... @stack_options(click.option("--a", is_flag=True), click.option("--b", is_flag=True))
+    ... def cmd(a: bool, b: bool) -> None: ...
+    >>> [p.name for p in cmd.params]
+    ['a', 'b']
+    """
 
     def decorate(f: F) -> F:
-        for option in reversed(
-            [
-                click.option(
-                    "-k",
-                    "--kernel",
-                    type=SIZES,
-                    required=True,
-                    help="Kernel (window) size: one value for every axis, or 3x5.",
-                ),
-                click.option(
-                    "-s",
-                    "--stride",
-                    type=SIZES,
-                    default=stride_default,
-                    show_default=stride_default is not None,
-                    help="Stride: one value or one per axis."
-                    + ("" if stride_default else "  [default: the kernel]"),
-                ),
-                click.option(
-                    "-d",
-                    "--dilation",
-                    type=SIZES,
-                    default="1",
-                    show_default=True,
-                    help="Dilation (gap between taps): one value or one per axis.",
-                ),
-                click.option(
-                    "-p",
-                    "--padding",
-                    type=PADDING,
-                    default=padding_default,
-                    show_default=True,
-                    help="valid, same, same-lower, full, causal, or pads: 1 (every "
-                    "side), 1x2 (per axis), 1:2 (before:after), 1:2x0:1.",
-                ),
-            ]
-        ):
+        for option in reversed(options):
             f = option(f)
         return f
 
     return decorate
 
 
-INPUT = click.option(
-    "-i",
-    "--input",
-    "input_",
-    type=SIZES,
-    required=True,
-    metavar="SIZES",
-    help="Spatial input size: 13, 224x224, 16x32x32 (ASCII digits, each ≤ 2**40).",
-)
+def geometry_options(
+    *, padding_default: str = "valid", stride_default: str | None = "1"
+) -> Callable[[F], F]:
+    """``-k/--kernel``, ``-s/--stride``, ``-d/--dilation`` and ``-p/--padding``."""
+    return stack_options(
+        click.option(
+            "-k",
+            "--kernel",
+            type=SIZES,
+            required=True,
+            help="Kernel (window) size: one value for every axis, or 3x5.",
+        ),
+        click.option(
+            "-s",
+            "--stride",
+            type=SIZES,
+            default=stride_default,
+            show_default=stride_default is not None,
+            help="Stride: one value or one per axis."
+            + ("" if stride_default else "  [default: the kernel]"),
+        ),
+        click.option(
+            "-d",
+            "--dilation",
+            type=SIZES,
+            default="1",
+            show_default=True,
+            help="Dilation (gap between taps): one value or one per axis.",
+        ),
+        click.option(
+            "-p",
+            "--padding",
+            type=PADDING,
+            default=padding_default,
+            show_default=True,
+            help="valid, same, same-lower, full, causal, or pads: 1 (every "
+            "side), 1x2 (per axis), 1:2 (before:after), 1:2x0:1.",
+        ),
+    )
+
+
+def input_option(help: str, *, required: bool = True) -> Callable[[F], F]:
+    """``-i/--input SIZES``, stored as ``input_``, with each command's own *help*."""
+    return click.option(
+        "-i", "--input", "input_", type=SIZES, required=required, metavar="SIZES", help=help
+    )
+
+
+INPUT = input_option("Spatial input size: 13, 224x224, 16x32x32 (ASCII digits, each ≤ 2**40).")
 CEIL_MODE = click.option(
     "--ceil-mode",
     is_flag=True,

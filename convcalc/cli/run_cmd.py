@@ -4,11 +4,17 @@ The input is a FILE argument, or stdin when FILE is ``-`` or absent (stdin is re
 it is not a terminal, so a bare command never hangs). The result goes to stdout, or to
 ``-o FILE`` (written atomically: nothing is left behind on error). Messages go to stderr.
 NumPy, the executor and :mod:`convcalc.arrays.formats` are imported inside the commands.
+
+Each command takes the options that are not the layer's own out of its keyword arguments
+(:func:`_open`: the input and output files and formats; :func:`_run_weighted`: the kernel and
+bias files) and passes the rest to the executor under their own names (``stride``,
+``padding``, ``layout``, ...), which are the executor's keywords.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -18,10 +24,10 @@ from convcalc.cli.params import (
     OUTPUT_SIZE,
     PADDING,
     SIZES,
-    PaddingValue,
     count_pad_option,
     geometry_options,
     pool_op_option,
+    stack_options,
 )
 from convcalc.cli.run_io import emit, load_bias, read_input, warn_pool, weights
 from convcalc.cli.run_options import (
@@ -35,6 +41,7 @@ from convcalc.cli.run_options import (
 
 __all__ = ["FORMATS", "KERNEL_NAMES", "LAYOUTS", "PADDING_MODES", "run"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]
 
 
@@ -63,6 +70,22 @@ class RunGroup(click.Group):
             raise ArrayFormatError(f"NumPy cannot compute this layer: {detail}") from None
 
 
+def _weighted_options(*, padding: str, padding_help: str) -> Callable[[F], F]:
+    """What ``run conv`` and ``run deconv`` share: :func:`io_options`, :func:`weight_options`,
+    ``-s``, ``-d`` and ``-p`` (with the command's own default and help)."""
+    return stack_options(
+        io_options,
+        weight_options,
+        click.option("-s", "--stride", type=SIZES, default="1", show_default=True, help="Stride."),
+        click.option(
+            "-d", "--dilation", type=SIZES, default="1", show_default=True, help="Dilation."
+        ),
+        click.option(
+            "-p", "--padding", type=PADDING, default=padding, show_default=True, help=padding_help
+        ),
+    )
+
+
 @click.group(cls=RunGroup)
 def run() -> None:
     """Run a layer on arrays (NumPy): the numbers TensorFlow and PyTorch compute.
@@ -77,17 +100,9 @@ def run() -> None:
 
 
 @run.command()
-@io_options
-@weight_options
-@click.option("-s", "--stride", type=SIZES, default="1", show_default=True, help="Stride.")
-@click.option("-d", "--dilation", type=SIZES, default="1", show_default=True, help="Dilation.")
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="valid",
-    show_default=True,
-    help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
+@_weighted_options(
+    padding="valid",
+    padding_help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
 )
 @click.option(
     "--padding-mode",
@@ -101,21 +116,7 @@ def run() -> None:
     is_flag=True,
     help="True convolution (flip the kernel), as np.convolve and scipy.signal compute.",
 )
-def conv(
-    input_file: str | None,
-    output: str | None,
-    input_format: str,
-    output_format: str | None,
-    layout: str,
-    kernel: str,
-    bias: str | None,
-    groups: int | None,
-    stride: Sizes,
-    dilation: Sizes,
-    padding: PaddingValue,
-    padding_mode: str,
-    flip: bool,
-) -> None:
+def conv(**options: Any) -> None:
     """Convolution: cross-correlation, as deep-learning frameworks compute it.
 
     \b
@@ -125,53 +126,17 @@ def conv(
     """
     from convcalc.execute import conv as run_conv
 
-    x, fmt = read_input(input_file, input_format)
-    w, groups = weights(kernel, x, layout, groups, transposed=False)
-    result = run_conv(
-        x,
-        w,
-        bias=load_bias(bias),
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        padding_mode=padding_mode,
-        groups=groups,
-        layout=layout,
-        flip=flip,
-    )
-    emit(result, fmt, output, output_format)
+    _run_weighted(run_conv, options, transposed=False)
 
 
 @run.command()
-@io_options
-@weight_options
-@click.option("-s", "--stride", type=SIZES, default="1", show_default=True, help="Stride.")
-@click.option("-d", "--dilation", type=SIZES, default="1", show_default=True, help="Dilation.")
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="0",
-    show_default=True,
-    help="Pads cropped from the result (PyTorch), or same/valid (TensorFlow/Keras).",
+@_weighted_options(
+    padding="0",
+    padding_help="Pads cropped from the result (PyTorch), or same/valid (TensorFlow/Keras).",
 )
 @OUTPUT_PADDING
 @OUTPUT_SIZE
-def deconv(
-    input_file: str | None,
-    output: str | None,
-    input_format: str,
-    output_format: str | None,
-    layout: str,
-    kernel: str,
-    bias: str | None,
-    groups: int | None,
-    stride: Sizes,
-    dilation: Sizes,
-    padding: PaddingValue,
-    output_padding: Sizes | None,
-    output_size: Sizes | None,
-) -> None:
+def deconv(**options: Any) -> None:
     """Transposed convolution: PyTorch semantics with explicit pads, TensorFlow with a mode.
 
     Weights: (C_in, O/groups, *k) under nc… layouts, (*k, O/groups, C_in) under n…c.
@@ -183,21 +148,7 @@ def deconv(
     """
     from convcalc.execute import conv_transpose
 
-    x, fmt = read_input(input_file, input_format)
-    w, groups = weights(kernel, x, layout, groups, transposed=True)
-    result = conv_transpose(
-        x,
-        w,
-        bias=load_bias(bias),
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        output_padding=output_padding,
-        output_size=output_size,
-        groups=groups,
-        layout=layout,
-    )
-    emit(result, fmt, output, output_format)
+    _run_weighted(conv_transpose, options, transposed=True)
 
 
 @run.command()
@@ -212,19 +163,7 @@ def deconv(
     help="max: also write the argmax indices (PyTorch flat index per (N, C) plane) to FILE.",
 )
 def pool(
-    input_file: str | None,
-    output: str | None,
-    input_format: str,
-    output_format: str | None,
-    layout: str,
-    kernel: Sizes,
-    stride: Sizes | None,
-    dilation: Sizes,
-    padding: PaddingValue,
-    op: str,
-    ceil_mode: bool,
-    count_include_pad: bool | None,
-    indices: str | None,
+    kernel: Sizes, op: str, count_include_pad: bool | None, indices: str | None, **options: Any
 ) -> None:
     """Max or average pooling; -k is the window, the stride defaults to it.
 
@@ -241,14 +180,8 @@ def pool(
         raise click.BadParameter(
             "stdout carries the pooled values; give a file name", param_hint="'--indices'"
         )
-    x, fmt = read_input(input_file, input_format)
-    geometry: dict[str, Any] = {
-        "stride": stride,
-        "dilation": dilation,
-        "padding": padding,
-        "ceil_mode": ceil_mode,
-        "layout": layout,
-    }
+    x, write = _open(options)
+    geometry = options  # what is left: stride, dilation, padding, ceil_mode, layout
     extra: list[tuple[str, Any]] = []
     if op == "avg":
         result = avg_pool(x, kernel, count_include_pad=count_include_pad, **geometry)
@@ -258,7 +191,7 @@ def pool(
         result, argmax = max_pool(x, kernel, return_indices=True, **geometry)
         extra.append((indices, argmax))
     warn_pool(x, kernel, geometry, op, count_include_pad)
-    emit(result, fmt, output, output_format, extra)
+    write(result, extra)
 
 
 @run.command()
@@ -285,18 +218,7 @@ def pool(
     metavar="SIZES",
     help="Output size [default: (n − 1)·s − pads + k, PyTorch MaxUnpool].",
 )
-def unpool(
-    input_file: str | None,
-    output: str | None,
-    input_format: str,
-    output_format: str | None,
-    layout: str,
-    kernel: Sizes,
-    stride: Sizes | None,
-    padding: PaddingValue,
-    indices: str,
-    output_size: Sizes | None,
-) -> None:
+def unpool(kernel: Sizes, indices: str, **options: Any) -> None:
     """Max unpooling: put each value back at its argmax index, zeros elsewhere.
 
     \b
@@ -306,9 +228,28 @@ def unpool(
     from convcalc.arrays import formats as arrayio
     from convcalc.execute import max_unpool
 
-    x, fmt = read_input(input_file, input_format)
+    x, write = _open(options)
     idx, _ = arrayio.read_array(indices, what="indices")
-    result = max_unpool(
-        x, idx, kernel, stride=stride, padding=padding, output_size=output_size, layout=layout
-    )
-    emit(result, fmt, output, output_format)
+    write(max_unpool(x, idx, kernel, **options))
+
+
+def _open(options: dict[str, Any]) -> tuple[Any, Callable[..., None]]:
+    """Read the input array (FILE, ``--format``) and return it with the function that writes
+    a result (``-o``, ``--output-format``, in the input's format by default). Those options
+    are taken out of *options*, which keeps the layer's own."""
+    x, fmt = read_input(options.pop("input_file"), options.pop("input_format"))
+    output, output_format = options.pop("output"), options.pop("output_format")
+
+    def write(result: Any, extra: list[tuple[str, Any]] | None = None) -> None:
+        emit(result, fmt, output, output_format, extra)
+
+    return x, write
+
+
+def _run_weighted(layer: Callable[..., Any], options: dict[str, Any], *, transposed: bool) -> None:
+    """Run *layer* (``conv`` or ``conv_transpose``) with the kernel and bias loaded from
+    ``-k``/``-b``; every other option is passed on under its own name."""
+    x, write = _open(options)
+    kernel, layout, groups = options.pop("kernel"), options["layout"], options["groups"]
+    w, options["groups"] = weights(kernel, x, layout, groups, transposed=transposed)
+    write(layer(x, w, bias=load_bias(options.pop("bias")), **options))

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
+from convcalc.cli.params import stack_options
+
 __all__ = [
     "FORMATS",
     "KERNEL_NAMES",
@@ -79,88 +81,81 @@ def _remember_precision(ctx: click.Context, _: click.Parameter, value: int | Non
 
 
 def io_options(f: F) -> F:
-    """FILE argument, ``-o``, ``--format``, ``--output-format`` and ``--layout``."""
-    for option in reversed(
-        [
-            click.argument("input_file", metavar="[FILE]", required=False),
-            click.option(
-                "-o",
-                "--output",
-                metavar="FILE",
-                help="Write the result to FILE (atomically) instead of stdout; its extension "
-                "(.npy .npz .json .txt .csv) picks the format.",
-            ),
-            click.option(
-                "--format",
-                "input_format",
-                type=click.Choice(["auto", *FORMATS]),
-                default="auto",
-                show_default=True,
-                help="Input format (auto: sniff .npy/.npz magic, '[' for JSON, else text).",
-            ),
-            click.option(
-                "--output-format",
-                type=click.Choice(FORMATS),
-                help="Output format [default: from -o's extension, else the input's].",
-            ),
-            click.option(
-                "--precision",
-                type=click.IntRange(1, 17),
-                expose_value=False,
-                callback=_remember_precision,
-                help="Significant digits in text, CSV and JSON output [default: the "
-                "shortest form that reads back exactly].",
-            ),
-            click.option(
-                "--max-memory",
-                type=ByteSize(),
-                default="auto",
-                expose_value=False,
-                callback=_apply_memory_limit,
-                help="Refuse a layer whose arrays (output, padded input, workspace, text) "
-                "would need more: 4G, 512M, ... [default: auto = 4 GiB or the memory "
-                "available, whichever is less]",
-            ),
-            click.option(
-                "--layout",
-                type=click.Choice(LAYOUTS, case_sensitive=False),
-                default="plain",
-                show_default=True,
-                help="plain: spatial axes only; ncw/nchw/ncdhw: PyTorch (N, C, ...); "
-                "nwc/nhwc/ndhwc: TensorFlow (N, ..., C).",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
+    """FILE argument, ``-o``, ``--format``, ``--output-format``, ``--precision``,
+    ``--max-memory`` and ``--layout``."""
+    return stack_options(
+        click.argument("input_file", metavar="[FILE]", required=False),
+        click.option(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Write the result to FILE (atomically) instead of stdout; its extension "
+            "(.npy .npz .json .txt .csv) picks the format.",
+        ),
+        click.option(
+            "--format",
+            "input_format",
+            type=click.Choice(["auto", *FORMATS]),
+            default="auto",
+            show_default=True,
+            help="Input format (auto: sniff .npy/.npz magic, '[' for JSON, else text).",
+        ),
+        click.option(
+            "--output-format",
+            type=click.Choice(FORMATS),
+            help="Output format [default: from -o's extension, else the input's].",
+        ),
+        click.option(
+            "--precision",
+            type=click.IntRange(1, 17),
+            expose_value=False,
+            callback=_remember_precision,
+            help="Significant digits in text, CSV and JSON output [default: the "
+            "shortest form that reads back exactly].",
+        ),
+        click.option(
+            "--max-memory",
+            type=ByteSize(),
+            default="auto",
+            expose_value=False,
+            callback=_apply_memory_limit,
+            help="Refuse a layer whose arrays (output, padded input, workspace, text) "
+            "would need more: 4G, 512M, ... [default: auto = 4 GiB or the memory "
+            "available, whichever is less]",
+        ),
+        click.option(
+            "--layout",
+            type=click.Choice(LAYOUTS, case_sensitive=False),
+            default="plain",
+            show_default=True,
+            help="plain: spatial axes only; ncw/nchw/ncdhw: PyTorch (N, C, ...); "
+            "nwc/nhwc/ndhwc: TensorFlow (N, ..., C).",
+        ),
+    )(f)
 
 
 def weight_options(f: F) -> F:
     """``-k/--kernel``, ``-b/--bias`` and ``-g/--groups``."""
-    for option in reversed(
-        [
-            click.option(
-                "-k",
-                "--kernel",
-                required=True,
-                metavar="KERNEL",
-                help="A built-in name (" + ", ".join(KERNEL_NAMES) + "), inline JSON "
-                "('[[1,0,-1],[2,0,-2],[1,0,-1]]'), or a file (FILE.npz:NAME picks one array).",
-            ),
-            click.option(
-                "-b",
-                "--bias",
-                metavar="BIAS",
-                help="One value per output channel: a number, inline JSON or a file.",
-            ),
-            click.option(
-                "-g",
-                "--groups",
-                type=click.IntRange(min=1),
-                help="Channel groups (= C: depthwise) [default: 1; C for a built-in kernel "
-                "in a batched layout].",
-            ),
-        ]
-    ):
-        f = option(f)
-    return f
+    return stack_options(
+        click.option(
+            "-k",
+            "--kernel",
+            required=True,
+            metavar="KERNEL",
+            help="A built-in name (" + ", ".join(KERNEL_NAMES) + "), inline JSON "
+            "('[[1,0,-1],[2,0,-2],[1,0,-1]]'), or a file (FILE.npz:NAME picks one array).",
+        ),
+        click.option(
+            "-b",
+            "--bias",
+            metavar="BIAS",
+            help="One value per output channel: a number, inline JSON or a file.",
+        ),
+        click.option(
+            "-g",
+            "--groups",
+            type=click.IntRange(min=1),
+            help="Channel groups (= C: depthwise) [default: 1; C for a built-in kernel "
+            "in a batched layout].",
+        ),
+    )(f)

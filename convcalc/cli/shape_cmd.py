@@ -1,12 +1,16 @@
 """``convcalc shape conv|pool|deconv|invert``: sizes and pads, from the shape engine alone.
 
-``--json`` prints one JSON object (schema in :mod:`convcalc.report.shape_json`); the tables are
-plain styled text (:mod:`convcalc.report.shape_text`). Neither path loads NumPy or Rich.
+Each command passes its geometry options (``-s``, ``-d``, ``-p`` and the like, named as the
+engine's keywords) straight to the shape engine's plan function, and :func:`_report` prints
+the plan: ``--json`` as one JSON object (schema in :mod:`convcalc.report.shape_json`), else a
+table in plain styled text (:mod:`convcalc.report.shape_text`). Neither path loads NumPy or
+Rich.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -17,7 +21,6 @@ from convcalc.cli.params import (
     OUTPUT_PADDING,
     OUTPUT_SIZE,
     SIZES,
-    PaddingValue,
     geometry_options,
 )
 from convcalc.report import shape_json as jsonable
@@ -40,12 +43,10 @@ def _print_json(data: dict[str, Any], explain: list[str] | None = None) -> None:
     click.echo(json.dumps(data if explain is None else {**data, "explain": explain}))
 
 
-def _steps(axes: Any, explain: bool) -> list[str] | None:
-    if not explain:
-        return None
-    from convcalc.shape.explain import explain_plan
+def _steps(op: str, plan: Any) -> list[str]:
+    from convcalc.shape.explain import explain_invert, explain_plan
 
-    return explain_plan(axes)
+    return explain_invert(plan) if op == "invert" else explain_plan(plan.axes)
 
 
 def _print_steps(lines: list[str] | None) -> None:
@@ -56,6 +57,36 @@ def _print_steps(lines: list[str] | None) -> None:
 def _print_table(text: str) -> None:
     """Print a report; styles only on a terminal and never with ``NO_COLOR`` set."""
     click.echo(text, color=False if os.environ.get("NO_COLOR") else None)
+
+
+_TITLES = {
+    "conv": "convolution",
+    "pool": "pooling",
+    "deconv": "transposed convolution",
+    "invert": "inputs of the convolution",
+}
+_JSON: dict[str, Callable[[Any], dict[str, Any]]] = {
+    "conv": jsonable.window_dict,
+    "pool": jsonable.window_dict,
+    "deconv": jsonable.deconv_dict,
+    "invert": jsonable.invert_dict,
+}
+
+
+def _report(op: str, plan: Any, *, as_json: bool, explain: bool) -> None:
+    """Print *plan* (what the engine planned for *op*) as one JSON object or as its table,
+    with the arithmetic step by step when *explain* is set."""
+    steps = _steps(op, plan) if explain else None
+    if as_json:
+        return _print_json({"op": op, **_JSON[op](plan)}, steps)
+    from convcalc.report import shape_text
+
+    tables: dict[str, Callable[[Any, str], str]] = {
+        "deconv": shape_text.deconv_report,
+        "invert": shape_text.invert_report,
+    }
+    _print_table(tables.get(op, shape_text.window_report)(plan, _TITLES[op]))
+    _print_steps(steps)
 
 
 @click.group()
@@ -75,15 +106,7 @@ def shape() -> None:
 @geometry_options()
 @JSON_FLAG
 @EXPLAIN
-def conv(
-    input_: Sizes,
-    kernel: Sizes,
-    stride: Sizes,
-    dilation: Sizes,
-    padding: PaddingValue,
-    as_json: bool,
-    explain: bool,
-) -> None:
+def conv(input_: Sizes, kernel: Sizes, as_json: bool, explain: bool, **geometry: Any) -> None:
     """Convolution: output size and (before, after) pads per axis.
 
     \b
@@ -94,14 +117,7 @@ def conv(
     """
     from convcalc.shape.window import conv_plan
 
-    plan = conv_plan(input_, kernel, stride=stride, dilation=dilation, padding=padding)
-    steps = _steps(plan.axes, explain)
-    if as_json:
-        return _print_json({"op": "conv", **jsonable.window_dict(plan)}, steps)
-    from convcalc.report.shape_text import window_report
-
-    _print_table(window_report(plan, "convolution"))
-    _print_steps(steps)
+    _report("conv", conv_plan(input_, kernel, **geometry), as_json=as_json, explain=explain)
 
 
 @shape.command()
@@ -110,16 +126,7 @@ def conv(
 @CEIL_MODE
 @JSON_FLAG
 @EXPLAIN
-def pool(
-    input_: Sizes,
-    kernel: Sizes,
-    stride: Sizes | None,
-    dilation: Sizes,
-    padding: PaddingValue,
-    ceil_mode: bool,
-    as_json: bool,
-    explain: bool,
-) -> None:
+def pool(input_: Sizes, kernel: Sizes, as_json: bool, explain: bool, **geometry: Any) -> None:
     """Pooling: output size and pads; the stride defaults to the window.
 
     \b
@@ -128,16 +135,7 @@ def pool(
     """
     from convcalc.shape.window import pool_plan
 
-    plan = pool_plan(
-        input_, kernel, stride=stride, dilation=dilation, padding=padding, ceil_mode=ceil_mode
-    )
-    steps = _steps(plan.axes, explain)
-    if as_json:
-        return _print_json({"op": "pool", **jsonable.window_dict(plan)}, steps)
-    from convcalc.report.shape_text import window_report
-
-    _print_table(window_report(plan, "pooling"))
-    _print_steps(steps)
+    _report("pool", pool_plan(input_, kernel, **geometry), as_json=as_json, explain=explain)
 
 
 @shape.command()
@@ -147,17 +145,7 @@ def pool(
 @OUTPUT_SIZE
 @JSON_FLAG
 @EXPLAIN
-def deconv(
-    input_: Sizes,
-    kernel: Sizes,
-    stride: Sizes,
-    dilation: Sizes,
-    padding: PaddingValue,
-    output_padding: Sizes | None,
-    output_size: Sizes | None,
-    as_json: bool,
-    explain: bool,
-) -> None:
+def deconv(input_: Sizes, kernel: Sizes, as_json: bool, explain: bool, **geometry: Any) -> None:
     """Transposed convolution: output size, crop, output_padding and reachable sizes.
 
     Explicit pads follow PyTorch's ConvTranspose; a mode name (same, valid, ...) follows
@@ -170,22 +158,7 @@ def deconv(
     """
     from convcalc.shape.transpose import deconv_plan
 
-    plan = deconv_plan(
-        input_,
-        kernel,
-        stride=stride,
-        dilation=dilation,
-        padding=padding,
-        output_padding=output_padding,
-        output_size=output_size,
-    )
-    steps = _steps(plan.axes, explain)
-    if as_json:
-        return _print_json({"op": "deconv", **jsonable.deconv_dict(plan)}, steps)
-    from convcalc.report.shape_text import deconv_report
-
-    _print_table(deconv_report(plan, "transposed convolution"))
-    _print_steps(steps)
+    _report("deconv", deconv_plan(input_, kernel, **geometry), as_json=as_json, explain=explain)
 
 
 @shape.command()
@@ -201,15 +174,7 @@ def deconv(
 @geometry_options()
 @JSON_FLAG
 @EXPLAIN
-def invert(
-    output: Sizes,
-    kernel: Sizes,
-    stride: Sizes,
-    dilation: Sizes,
-    padding: PaddingValue,
-    as_json: bool,
-    explain: bool,
-) -> None:
+def invert(output: Sizes, kernel: Sizes, as_json: bool, explain: bool, **geometry: Any) -> None:
     """Every conv input size that gives OUTPUT, and the output_padding that brings a
     transposed convolution back to it.
 
@@ -219,13 +184,5 @@ def invert(
     """
     from convcalc.shape.invert import invert_plan
 
-    per_axis = invert_plan(output, kernel, stride=stride, dilation=dilation, padding=padding)
-    from convcalc.shape.explain import explain_invert
-
-    steps = explain_invert(per_axis) if explain else None
-    if as_json:
-        return _print_json({"op": "invert", **jsonable.invert_dict(per_axis)}, steps)
-    from convcalc.report.shape_text import invert_report
-
-    _print_table(invert_report(per_axis, "inputs of the convolution"))
-    _print_steps(steps)
+    per_axis = invert_plan(output, kernel, **geometry)
+    _report("invert", per_axis, as_json=as_json, explain=explain)

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import click
 
 from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, print_rich
-from convcalc.cli.params import PADDING, SIZES
+from convcalc.cli.params import PADDING, SIZES, input_option, stack_options
 
 __all__ = ["solve"]
 
@@ -16,60 +16,41 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _options(op: str) -> Callable[[F], F]:
-    def decorate(f: F) -> F:
-        opts = [
-            click.option(
-                "-i",
-                "--input",
-                "input_",
-                type=SIZES,
-                required=True,
-                metavar="SIZES",
-                help="Input size: 224 or 224x224.",
-            ),
-            click.option(
-                "--to",
-                "target",
-                type=SIZES,
-                required=True,
-                metavar="SIZES",
-                help="Wanted output size.",
-            ),
-            click.option(
-                "-k", "--kernel", type=SIZES, help="Fix the kernel (else 1..--max-kernel)."
-            ),
-            click.option(
-                "-s", "--stride", type=SIZES, help="Fix the stride (else 1..--max-stride)."
-            ),
-            click.option(
-                "-d", "--dilation", type=SIZES, help="Fix the dilation (else 1..--max-dilation)."
-            ),
-            click.option(
-                "-p",
-                "--padding",
-                type=PADDING,
-                help="Fix the padding (a mode or pads); else modes and pads are tried.",
-            ),
-            click.option("--max-kernel", type=click.IntRange(1, 64), default=7, show_default=True),
-            click.option("--max-stride", type=click.IntRange(1, 64), default=4, show_default=True),
-            click.option(
-                "--max-dilation", type=click.IntRange(1, 16), default=1, show_default=True
-            ),
-            click.option(
-                "--limit",
-                type=click.IntRange(1, 1000),
-                default=12,
-                show_default=True,
-                help="Show at most this many solutions per axis (1 to 1000).",
-            ),
-        ]
-        if op == "pool":
-            opts.append(click.option("--ceil-mode", is_flag=True, help="Pool in ceil mode."))
-        for option in reversed([*opts, JSON_FLAG]):
-            f = option(f)
-        return f
-
-    return decorate
+    pool = [click.option("--ceil-mode", is_flag=True, help="Pool in ceil mode.")]
+    return stack_options(
+        input_option("Input size: 224 or 224x224."),
+        click.option(
+            "--to",
+            "target",
+            type=SIZES,
+            required=True,
+            metavar="SIZES",
+            help="Wanted output size.",
+        ),
+        click.option("-k", "--kernel", type=SIZES, help="Fix the kernel (else 1..--max-kernel)."),
+        click.option("-s", "--stride", type=SIZES, help="Fix the stride (else 1..--max-stride)."),
+        click.option(
+            "-d", "--dilation", type=SIZES, help="Fix the dilation (else 1..--max-dilation)."
+        ),
+        click.option(
+            "-p",
+            "--padding",
+            type=PADDING,
+            help="Fix the padding (a mode or pads); else modes and pads are tried.",
+        ),
+        click.option("--max-kernel", type=click.IntRange(1, 64), default=7, show_default=True),
+        click.option("--max-stride", type=click.IntRange(1, 64), default=4, show_default=True),
+        click.option("--max-dilation", type=click.IntRange(1, 16), default=1, show_default=True),
+        click.option(
+            "--limit",
+            type=click.IntRange(1, 1000),
+            default=12,
+            show_default=True,
+            help="Show at most this many solutions per axis (1 to 1000).",
+        ),
+        *(pool if op == "pool" else []),
+        JSON_FLAG,
+    )
 
 
 def _run(op: str, params: dict[str, Any]) -> None:
