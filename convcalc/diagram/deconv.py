@@ -97,15 +97,7 @@ class DeconvDiagram(Diagram):
     def _conv_title(self) -> str:
         return f"4. slide the flipped kernel with stride 1 → output {shape_text(self.plan.output)}"
 
-    def body(self, width: int) -> Block:
-        ndim = len(self.plan.axes)
-        if ndim == 1:
-            return self._steps_1d(width)
-        if ndim == 2:
-            return self._steps_2d(width)
-        return self._steps_nd(width)
-
-    def _steps_1d(self, width: int) -> Block:
+    def body_1d(self, width: int) -> Block:
         a = self.plan.axes[0]
         content = Content(self.values)
         strip = self.layout.conv.strips[0]
@@ -144,7 +136,7 @@ class DeconvDiagram(Diagram):
         )
         return lines
 
-    def _steps_2d(self, width: int) -> Block:
+    def body_2d(self, width: int) -> Block:
         content = Content(self.values)
         shape = self.layout.kernel_shape
         style = STYLES[Kind.INPUT]
@@ -184,7 +176,7 @@ class DeconvDiagram(Diagram):
         lines += [Text(), Text(self._conv_title(), "bold"), *flow(blocks, width)]
         return lines
 
-    def _steps_nd(self, width: int) -> Block:
+    def body_nd(self, width: int) -> Block:
         lines = self.nd_intro(
             f"{len(self.plan.axes)}-D: every axis is independent, so the four steps are drawn "
             f"per axis; the output is their product ({shape_text(self.plan.output)})."
@@ -195,7 +187,7 @@ class DeconvDiagram(Diagram):
                 highlight=(self.highlight[axis],) if self.highlight is not None else None,
                 max_rows=self.max_rows,
             )
-            lines += [Text(), Text(f"axis {axis}", "bold underline"), *sub._steps_1d(width)]
+            lines += [Text(), Text(f"axis {axis}", "bold underline"), *sub.body_1d(width)]
         return lines
 
     def legend_kinds(self) -> list[Kind]:

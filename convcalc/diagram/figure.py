@@ -129,6 +129,7 @@ class Diagram:
     """
 
     def __init__(self, ndim: int, **view: Unpack[View]) -> None:
+        self.ndim = ndim
         self.parts = view.get("parts", PARTS)
         self.values = view.get("values")
         self.max_rows = view.get("max_rows", MAX_ROWS)
@@ -142,6 +143,21 @@ class Diagram:
         return None
 
     def body(self, width: int) -> Block:
+        """The drawing, by the number of axes: :meth:`body_1d`, :meth:`body_2d` or
+        :meth:`body_nd`."""
+        if self.ndim == 1:
+            return self.body_1d(width)
+        if self.ndim == 2:
+            return self.body_2d(width)
+        return self.body_nd(width)
+
+    def body_1d(self, width: int) -> Block:
+        raise NotImplementedError
+
+    def body_2d(self, width: int) -> Block:
+        raise NotImplementedError
+
+    def body_nd(self, width: int) -> Block:
         raise NotImplementedError
 
     def legend_kinds(self) -> list[Kind]:

@@ -82,15 +82,7 @@ class WindowDiagram(Diagram):
             text.append(" (reads only padding)", LABEL)
         return text
 
-    def body(self, width: int) -> Block:
-        ndim = len(self.plan.axes)
-        if ndim == 1:
-            return self._one_d(width)
-        if ndim == 2:
-            return self._two_d(width)
-        return self._n_d(width)
-
-    def _one_d(self, width: int) -> Block:
+    def body_1d(self, width: int) -> Block:
         strip = self.grid.strips[0]
         margin = strip_margin(strip)
         j = self.highlight[0] if self.highlight is not None else None
@@ -111,7 +103,7 @@ class WindowDiagram(Diagram):
             *output_rows(strip.outputs, out_rows, margin=margin, max_width=width, highlight=j),
         ]
 
-    def _two_d(self, width: int) -> Block:
+    def body_2d(self, width: int) -> Block:
         content = Content(self.values)
         grid_block = grid_rows(
             self.grid,
@@ -146,7 +138,7 @@ class WindowDiagram(Diagram):
             )
         return flow(blocks, width)
 
-    def _n_d(self, width: int) -> Block:
+    def body_nd(self, width: int) -> Block:
         lines = self.nd_intro(
             f"{len(self.plan.axes)}-D: every axis slides independently, so each is drawn as "
             f"its own 1-D strip; the output is their product ({shape_text(self.plan.output)})."

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from convcalc.shape.padding import Padding
 
 if TYPE_CHECKING:
-    from convcalc.shape import DeconvAxis, DeconvPlan, WindowPlan
+    from convcalc.shape import AxisPlan, DeconvAxis, DeconvPlan, WindowPlan
 
 __all__ = ["deconv_dict", "invert_dict", "padding_json", "window_dict"]
 
@@ -31,15 +31,22 @@ def padding_json(axes: Sequence[Any]) -> str | list[list[int]]:
     return [list(a.pads) for a in axes]
 
 
+def _window_fields(axes: Sequence[AxisPlan] | Sequence[DeconvAxis]) -> JSON:
+    """Kernel, stride, dilation and padding: the fields every plan's dict has."""
+    return {
+        "kernel": [a.kernel for a in axes],
+        "stride": [a.stride for a in axes],
+        "dilation": [a.dilation for a in axes],
+        "padding": padding_json(axes),
+    }
+
+
 def window_dict(plan: WindowPlan) -> JSON:
     """Convolution / pooling plan → dict."""
     axes = plan.axes
     return {
         "input": list(plan.input),
-        "kernel": [a.kernel for a in axes],
-        "stride": [a.stride for a in axes],
-        "dilation": [a.dilation for a in axes],
-        "padding": padding_json(axes),
+        **_window_fields(axes),
         "ceil_mode": axes[0].ceil_mode,
         "effective_kernel": [a.effective_kernel for a in axes],
         "pads": [list(a.pads) for a in axes],
@@ -53,10 +60,7 @@ def deconv_dict(plan: DeconvPlan) -> JSON:
     axes = plan.axes
     return {
         "input": list(plan.input),
-        "kernel": [a.kernel for a in axes],
-        "stride": [a.stride for a in axes],
-        "dilation": [a.dilation for a in axes],
-        "padding": padding_json(axes),
+        **_window_fields(axes),
         "effective_kernel": [a.effective_kernel for a in axes],
         "pads": [list(a.pads) for a in axes],
         "output_padding": list(plan.output_padding),
@@ -72,10 +76,7 @@ def invert_dict(per_axis: Sequence[Sequence[DeconvAxis]]) -> JSON:
     first = [axis[0] for axis in per_axis]
     return {
         "output": [a.input for a in first],
-        "kernel": [a.kernel for a in first],
-        "stride": [a.stride for a in first],
-        "dilation": [a.dilation for a in first],
-        "padding": padding_json(first),
+        **_window_fields(first),
         "axes": [[_candidate(c) for c in axis] for axis in per_axis],
         "candidates": [
             {

@@ -76,8 +76,23 @@ def _with_axes(rows: Sequence[Sequence[str]]) -> list[list[str]]:
     return [[str(i), *r] for i, r in enumerate(rows)]
 
 
-def _kernel_cell(a: AxisPlan | DeconvAxis) -> str:
-    return str(a.kernel) if a.dilation == 1 else f"{a.kernel} (eff {a.effective_kernel})"
+GEOMETRY = ("input", "kernel", "stride", "dilation")
+"""The headers of the columns every plan's table starts with (:func:`_geometry_cells`)."""
+
+
+def _geometry_cells(a: AxisPlan | DeconvAxis) -> list[str]:
+    """An axis' input, kernel (and its span when dilated), stride and dilation."""
+    kernel = str(a.kernel) if a.dilation == 1 else f"{a.kernel} (eff {a.effective_kernel})"
+    return [str(a.input), kernel, str(a.stride), str(a.dilation)]
+
+
+def _plan_report(
+    title: str, headers: Sequence[str], rows: Sequence[Sequence[str]], per_axis: list[list[str]]
+) -> str:
+    """A plan's table (an ``axis`` column, then :data:`GEOMETRY` and *headers*; the output
+    highlighted), then the formula lines of each axis."""
+    table = _table(title, [*GEOMETRY, *headers], _with_axes(rows), value=6)
+    return table + "\n" + _formulas(per_axis)
 
 
 def _formulas(per_axis: Sequence[list[str]]) -> str:
@@ -90,30 +105,17 @@ def _formulas(per_axis: Sequence[list[str]]) -> str:
 def window_report(plan: WindowPlan, title: str) -> str:
     """Table + formulas for a convolution or pooling plan."""
     rows = [
-        [
-            str(a.input),
-            _kernel_cell(a),
-            str(a.stride),
-            str(a.dilation),
-            str(a.pad_low),
-            str(a.pad_high),
-            str(a.output),
-        ]
-        for a in plan.axes
+        [*_geometry_cells(a), str(a.pad_low), str(a.pad_high), str(a.output)] for a in plan.axes
     ]
-    headers = ["input", "kernel", "stride", "dilation", "pad\nbefore", "pad\nafter", "output"]
-    table = _table(title, headers, _with_axes(rows), value=6)
-    return table + "\n" + _formulas([explain_window(a) for a in plan.axes])
+    headers = ["pad\nbefore", "pad\nafter", "output"]
+    return _plan_report(title, headers, rows, [explain_window(a) for a in plan.axes])
 
 
 def deconv_report(plan: DeconvPlan, title: str) -> str:
     """Table + formulas for a transposed-convolution plan."""
     rows = [
         [
-            str(a.input),
-            _kernel_cell(a),
-            str(a.stride),
-            str(a.dilation),
+            *_geometry_cells(a),
             f"{a.pad_low}, {a.pad_high}",
             str(a.output_padding),
             str(a.output),
@@ -121,18 +123,8 @@ def deconv_report(plan: DeconvPlan, title: str) -> str:
         ]
         for a in plan.axes
     ]
-    headers = [
-        "input",
-        "kernel",
-        "stride",
-        "dilation",
-        "crop",
-        "output\npadding",
-        "output",
-        "reachable",
-    ]
-    table = _table(title, headers, _with_axes(rows), value=6)
-    return table + "\n" + _formulas([explain_deconv(a) for a in plan.axes])
+    headers = ["crop", "output\npadding", "output", "reachable"]
+    return _plan_report(title, headers, rows, [explain_deconv(a) for a in plan.axes])
 
 
 def invert_report(per_axis: Sequence[Sequence[DeconvAxis]], title: str) -> str:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from functools import partial
+from typing import Generic, TypeVar
 
 from convcalc.errors import ConvcalcError, SpecError
 
 __all__ = [
     "MAX_SIZE",
+    "AxesPlan",
+    "AxisWindow",
     "Pair",
     "Shape",
     "check_pads",
     "check_positive",
     "check_size",
+    "check_window",
+    "each_axis",
     "effective_kernel",
     "on_axis",
     "parse_int",
@@ -54,6 +59,20 @@ def check_size(name: str, value: int, minimum: int = 1) -> int:
 def check_positive(name: str, value: int) -> int:
     """Return *value* if it is an int in ``[1, MAX_SIZE]``, else raise :class:`SpecError`."""
     return check_size(name, value, 1)
+
+
+def check_window(size_name: str, size: int, kernel: int, stride: int, dilation: int) -> None:
+    """Check the four numbers of one axis, in this order: *size* (named *size_name*), kernel,
+    stride, dilation, each with :func:`check_positive`.
+
+    >>> check_window("output size", 3, 2, 0, 1)
+    Traceback (most recent call last):
+    ...
+    convcalc.errors.SpecError: stride must be ≥ 1, got 0
+    """
+    checks = ((size_name, size), ("kernel", kernel), ("stride", stride), ("dilation", dilation))
+    for name, value in checks:
+        check_positive(name, value)
 
 
 def check_pads(low: int, high: int) -> Pair:
@@ -131,3 +150,64 @@ def on_axis(ndim: int, axis: int, plan: Callable[[], T]) -> T:
         if ndim == 1:
             raise
         raise type(exc)(f"axis {axis}: {exc}") from None
+
+
+def each_axis(ndim: int, plan: Callable[[int], T]) -> tuple[T, ...]:
+    """``plan(axis)`` for every axis, each under :func:`on_axis`.
+
+    >>> each_axis(3, lambda a: 10 * a)
+    (0, 10, 20)
+    """
+    return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
+
+
+class AxisWindow:
+    """One axis of a plan: its input and output lengths, kernel, dilation and the two pads,
+    with what they imply. (Base of the frozen per-axis plan dataclasses, which declare these
+    fields: a plain base, not a dataclass, so that each plan lists all its fields in order.)
+
+    >>> from convcalc.shape import conv_axis
+    >>> conv_axis(9, 3, dilation=2, padding=(1, 0)).effective_kernel
+    5
+    """
+
+    __slots__ = ()
+    input: int
+    output: int
+    kernel: int
+    dilation: int
+    pad_low: int
+    pad_high: int
+
+    @property
+    def effective_kernel(self) -> int:
+        """``d·(k − 1) + 1``."""
+        return effective_kernel(self.kernel, self.dilation)
+
+    @property
+    def pads(self) -> Pair:
+        """``(pad_low, pad_high)``."""
+        return (self.pad_low, self.pad_high)
+
+
+A = TypeVar("A", bound=AxisWindow, covariant=True)
+
+
+class AxesPlan(Generic[A]):
+    """An N-d plan, one per-axis plan in ``axes``: the shapes read across the axes.
+    (Base of the frozen plan dataclasses, which declare the ``axes`` field.)"""
+
+    __slots__ = ()
+    axes: tuple[A, ...]
+
+    @property
+    def input(self) -> Shape:
+        return tuple(a.input for a in self.axes)
+
+    @property
+    def output(self) -> Shape:
+        return tuple(a.output for a in self.axes)
+
+    @property
+    def pads(self) -> tuple[Pair, ...]:
+        return tuple(a.pads for a in self.axes)

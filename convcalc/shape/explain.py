@@ -34,12 +34,7 @@ __all__ = [
 
 def explain_window(p: AxisPlan) -> list[str]:
     """The output-size and pad arithmetic of one convolution or pooling axis."""
-    k = "k_eff" if p.dilation > 1 else "k"
-    lines = []
-    if p.dilation > 1:
-        lines.append(
-            f"k_eff = d·(k − 1) + 1 = {p.dilation}·({p.kernel} − 1) + 1 = {p.effective_kernel}"
-        )
+    k, lines = _kernel_lines(p)
     if p.padding in (Padding.SAME, Padding.SAME_LOWER) and not p.ceil_mode:
         lines += _same_lines(p, k)
     elif p.padding is Padding.VALID and not p.ceil_mode:
@@ -62,6 +57,22 @@ def explain_window(p: AxisPlan) -> list[str]:
         )
         lines.append(f"{cells} never reached by a window: dropped")
     return lines
+
+
+def _kernel_name(a: AxisPlan | DeconvAxis) -> str:
+    """How the formulas call the window's span: ``k``, or ``k_eff`` when dilated."""
+    return "k_eff" if a.dilation > 1 else "k"
+
+
+def _kernel_lines(a: AxisPlan | DeconvAxis) -> tuple[str, list[str]]:
+    """:func:`_kernel_name`, and the lines that start an explanation: ``k_eff`` worked out
+    when the kernel is dilated."""
+    lines = []
+    if a.dilation > 1:
+        lines.append(
+            f"k_eff = d·(k − 1) + 1 = {a.dilation}·({a.kernel} − 1) + 1 = {a.effective_kernel}"
+        )
+    return _kernel_name(a), lines
 
 
 def _same_lines(p: AxisPlan, k: str) -> list[str]:
@@ -103,12 +114,7 @@ def _general_lines(p: AxisPlan, k: str) -> list[str]:
 
 def explain_deconv(a: DeconvAxis) -> list[str]:
     """The output-size arithmetic of one transposed-convolution axis."""
-    k = "k_eff" if a.dilation > 1 else "k"
-    lines = []
-    if a.dilation > 1:
-        lines.append(
-            f"k_eff = d·(k − 1) + 1 = {a.dilation}·({a.kernel} − 1) + 1 = {a.effective_kernel}"
-        )
+    k, lines = _kernel_lines(a)
     lo, hi = a.output_range
     if a.padding is not None:
         mode = a.padding.value
@@ -154,7 +160,7 @@ def explain_border(a: DeconvAxis) -> list[str]:
     border after = k − 1 − after + output_padding = 3 − 1 − 1 + 1 = 2 (1 border + 1 extra)
     out = border before + stretched + border after − k + 1 = 1 + 5 + 2 − 3 + 1 = 6
     """
-    k = "k_eff" if a.dilation > 1 else "k"
+    k = _kernel_name(a)
     k_eff = a.effective_kernel
     plain = a.border_high - a.output_padding
     after = (

@@ -13,19 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from functools import partial
 
 from convcalc.errors import NoInverseError, SpecError
-from convcalc.shape.axes import Pair, check_positive, on_axis, per_axis
-from convcalc.shape.padding import (
-    Padding,
-    PaddingArg,
-    describe_padding,
-    normalize_padding,
-)
+from convcalc.shape.axes import Pair, check_window, each_axis
+from convcalc.shape.padding import Padding, PaddingArg, describe_padding
 from convcalc.shape.reach import forward_preimage
 from convcalc.shape.transpose import DeconvAxis, deconv_axis
-from convcalc.shape.window import axis_padding
+from convcalc.shape.window import window_args
 
 __all__ = ["MAX_CANDIDATES", "invert_axis", "invert_plan"]
 
@@ -49,10 +43,7 @@ def invert_axis(
     >>> [(c.output, c.output_padding) for c in invert_axis(6, 3, stride=2, padding=(1, 1))]
     [(11, 0), (12, 1)]
     """
-    check_positive("output size", output)
-    check_positive("kernel", kernel)
-    check_positive("stride", stride)
-    check_positive("dilation", dilation)
+    check_window("output size", output, kernel, stride, dilation)
     sizes = forward_preimage(output, kernel, stride, dilation, padding)
     if len(sizes) > MAX_CANDIDATES:
         raise SpecError(
@@ -85,22 +76,13 @@ def invert_plan(
     >>> [len(c) for c in invert_plan((7, 7), 3, stride=2, padding="same")]
     [2, 2]
     """
-    ndim = len(output_shape)
-    kernels = per_axis("kernel", kernel_shape, ndim)
-    strides = per_axis("stride", stride, ndim)
-    dilations = per_axis("dilation", dilation, ndim)
-    spec = normalize_padding(padding, ndim)
+    args = window_args(output_shape, kernel_shape, stride, dilation, padding)
 
     def plan(a: int) -> tuple[DeconvAxis, ...]:
-        return invert_axis(
-            output_shape[a],
-            kernels[a],
-            stride=strides[a],
-            dilation=dilations[a],
-            padding=axis_padding(spec, a),
-        )
+        n, k, s, d, p = args[a]
+        return invert_axis(n, k, stride=s, dilation=d, padding=p)
 
-    per_axis_candidates = tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
+    per_axis_candidates = each_axis(len(args), plan)
     combinations = math.prod(len(c) for c in per_axis_candidates)
     if combinations > MAX_CANDIDATES:
         raise SpecError(

@@ -15,23 +15,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from convcalc.errors import EmptyOutputError, NoInverseError, SpecError
 from convcalc.shape.axes import (
+    AxesPlan,
+    AxisWindow,
     Pair,
     Shape,
     broadcast,
     check_pads,
     check_positive,
     check_size,
+    check_window,
+    each_axis,
     effective_kernel,
-    on_axis,
     per_axis,
 )
 from convcalc.shape.padding import Padding, PaddingArg, normalize_padding, resolve_pads
 from convcalc.shape.reach import check_reachable, named_size
-from convcalc.shape.window import axis_padding
+from convcalc.shape.window import axis_padding, window_args
 
 __all__ = [
     "DeconvAxis",
@@ -45,7 +47,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class DeconvAxis:
+class DeconvAxis(AxisWindow):
     """One spatial axis of a transposed convolution.
 
     ``pad_low``/``pad_high`` are cropped from the full result and ``output_padding`` cells are
@@ -66,14 +68,6 @@ class DeconvAxis:
     default_output: int
     padding: Padding | None = None
     keras_output_padding: int | None = None
-
-    @property
-    def effective_kernel(self) -> int:
-        return effective_kernel(self.kernel, self.dilation)
-
-    @property
-    def pads(self) -> Pair:
-        return (self.pad_low, self.pad_high)
 
     @property
     def full(self) -> int:
@@ -98,22 +92,11 @@ class DeconvAxis:
 
 
 @dataclass(frozen=True, slots=True)
-class DeconvPlan:
-    """N-d transposed convolution: one :class:`DeconvAxis` per spatial axis."""
+class DeconvPlan(AxesPlan[DeconvAxis]):
+    """N-d transposed convolution: one :class:`DeconvAxis` per spatial axis; ``input``,
+    ``output`` and ``pads`` read across them (:class:`~convcalc.shape.axes.AxesPlan`)."""
 
     axes: tuple[DeconvAxis, ...]
-
-    @property
-    def input(self) -> Shape:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> Shape:
-        return tuple(a.output for a in self.axes)
-
-    @property
-    def pads(self) -> tuple[Pair, ...]:
-        return tuple(a.pads for a in self.axes)
 
     @property
     def output_padding(self) -> Shape:
@@ -151,10 +134,7 @@ def deconv_axis(
     >>> a.output, a.output_range, a.pads
     (8, (7, 8), (0, 1))
     """
-    check_positive("input size", n)
-    check_positive("kernel", kernel)
-    check_positive("stride", stride)
-    check_positive("dilation", dilation)
+    check_window("input size", n, kernel, stride, dilation)
     if output_size is not None:
         check_positive("output size", output_size)
     if isinstance(padding, Padding):  # the size first, then crop its forward pads
@@ -229,26 +209,18 @@ def deconv_plan(
     >>> deconv_plan((3, 3), 3, stride=2, padding=1, output_padding=1).output
     (6, 6)
     """
-    ndim = len(input_shape)
-    kernels = per_axis("kernel", kernel_shape, ndim)
-    strides = per_axis("stride", stride, ndim)
-    dilations = per_axis("dilation", dilation, ndim)
-    spec = normalize_padding(padding, ndim)
-    extras = _optional_per_axis("output_padding", output_padding, ndim)
-    sizes = _optional_per_axis("output size", output_size, ndim)
+    args = window_args(input_shape, kernel_shape, stride, dilation, padding)
+    extras = _optional_per_axis("output_padding", output_padding, len(args))
+    sizes = _optional_per_axis("output size", output_size, len(args))
 
     def plan(a: int) -> DeconvAxis:
+        n, k, s, d, p = args[a]
+        extra, size = extras[a], sizes[a]
         return deconv_axis(
-            input_shape[a],
-            kernels[a],
-            stride=strides[a],
-            dilation=dilations[a],
-            padding=axis_padding(spec, a),
-            output_padding=extras[a],
-            output_size=sizes[a],
+            n, k, stride=s, dilation=d, padding=p, output_padding=extra, output_size=size
         )
 
-    return DeconvPlan(tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim)))
+    return DeconvPlan(each_axis(len(args), plan))
 
 
 def deconv_output_shape(
@@ -339,12 +311,9 @@ def unpool_output_shape(
     sizes = _optional_per_axis("output size", output_size, ndim)
 
     def plan(a: int) -> int:
+        padding, size = axis_padding(spec, a), sizes[a]
         return unpool_axis(
-            input_shape[a],
-            windows[a],
-            stride=strides[a],
-            padding=axis_padding(spec, a),
-            output_size=sizes[a],
+            input_shape[a], windows[a], stride=strides[a], padding=padding, output_size=size
         )
 
-    return tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim))
+    return each_axis(ndim, plan)

@@ -15,16 +15,17 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from convcalc.errors import EmptyOutputError, SpecError
 from convcalc.shape.axes import (
+    AxesPlan,
+    AxisWindow,
     Pair,
     Shape,
     check_pads,
-    check_positive,
+    check_window,
+    each_axis,
     effective_kernel,
-    on_axis,
     per_axis,
 )
 from convcalc.shape.padding import (
@@ -52,7 +53,7 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True)
-class AxisPlan:
+class AxisPlan(AxisWindow):
     """One spatial axis of a convolution or pooling: every number a diagram or executor needs.
 
     Coordinates: window ``j`` covers padded cells ``j·s + t·d`` for taps ``t < k``, i.e.
@@ -68,16 +69,6 @@ class AxisPlan:
     output: int
     padding: Padding | None = None
     ceil_mode: bool = False
-
-    @property
-    def effective_kernel(self) -> int:
-        """``d·(k − 1) + 1``."""
-        return effective_kernel(self.kernel, self.dilation)
-
-    @property
-    def pads(self) -> Pair:
-        """``(pad_low, pad_high)``."""
-        return (self.pad_low, self.pad_high)
 
     @property
     def padded(self) -> int:
@@ -124,22 +115,11 @@ class AxisPlan:
 
 
 @dataclass(frozen=True, slots=True)
-class WindowPlan:
-    """N-d convolution or pooling: one :class:`AxisPlan` per spatial axis."""
+class WindowPlan(AxesPlan[AxisPlan]):
+    """N-d convolution or pooling: one :class:`AxisPlan` per spatial axis; ``input``,
+    ``output`` and ``pads`` read across them (:class:`~convcalc.shape.axes.AxesPlan`)."""
 
     axes: tuple[AxisPlan, ...]
-
-    @property
-    def input(self) -> Shape:
-        return tuple(a.input for a in self.axes)
-
-    @property
-    def output(self) -> Shape:
-        return tuple(a.output for a in self.axes)
-
-    @property
-    def pads(self) -> tuple[Pair, ...]:
-        return tuple(a.pads for a in self.axes)
 
 
 def window_count(room: int, stride: int, *, ceil_mode: bool = False) -> int:
@@ -180,10 +160,7 @@ def conv_axis(
     >>> p.output, p.dropped
     (2, 2)
     """
-    check_positive("input size", n)
-    check_positive("kernel", kernel)
-    check_positive("stride", stride)
-    check_positive("dilation", dilation)
+    check_window("input size", n, kernel, stride, dilation)
     k_eff = effective_kernel(kernel, dilation)
     low, high = check_pads(*resolve_pads(n, k_eff, stride, padding))
     out = window_count(n + low + high - k_eff, stride, ceil_mode=ceil_mode)
@@ -234,23 +211,13 @@ def conv_plan(
     ((2, 3), (2, 3))
     """
     shape = per_axis("input size", input_shape, len(input_shape))
-    ndim = len(shape)
-    kernels = per_axis("kernel", kernel_shape, ndim)
-    strides = per_axis("stride", stride, ndim)
-    dilations = per_axis("dilation", dilation, ndim)
-    spec = normalize_padding(padding, ndim)
+    args = window_args(shape, kernel_shape, stride, dilation, padding)
 
     def plan(a: int) -> AxisPlan:
-        return conv_axis(
-            shape[a],
-            kernels[a],
-            stride=strides[a],
-            dilation=dilations[a],
-            padding=axis_padding(spec, a),
-            ceil_mode=ceil_mode,
-        )
+        n, k, s, d, p = args[a]
+        return conv_axis(n, k, stride=s, dilation=d, padding=p, ceil_mode=ceil_mode)
 
-    return WindowPlan(tuple(on_axis(ndim, a, partial(plan, a)) for a in range(ndim)))
+    return WindowPlan(each_axis(len(args), plan))
 
 
 def pool_plan(
@@ -355,6 +322,34 @@ def preimage(target: int, forward: Callable[[int], int], low: int, high: int) ->
     first = bisect.bisect_left(lengths, True, key=reaches(target))
     end = bisect.bisect_left(lengths, True, lo=first, key=reaches(target + 1))
     return lengths[first:end] if first < end else range(0)
+
+
+AxisArgs = tuple[int, int, int, int, Padding | Pair]
+"""One axis of an N-d query, broadcast and checked, as a per-axis rule takes it:
+``(size, kernel, stride, dilation, padding)``."""
+
+
+def window_args(
+    sizes: Sequence[int],
+    kernel_shape: int | Sequence[int],
+    stride: int | Sequence[int],
+    dilation: int | Sequence[int],
+    padding: PaddingArg,
+) -> tuple[AxisArgs, ...]:
+    """Broadcast kernel, stride, dilation and padding over the axes of *sizes* and check them
+    (in that order; *sizes* are the caller's to check), one :data:`AxisArgs` per axis.
+
+    >>> window_args((5, 6), 3, (1, 2), 1, "valid")[1]
+    (6, 3, 2, 1, <Padding.VALID: 'valid'>)
+    """
+    ndim = len(sizes)
+    kernels = per_axis("kernel", kernel_shape, ndim)
+    strides = per_axis("stride", stride, ndim)
+    dilations = per_axis("dilation", dilation, ndim)
+    spec = normalize_padding(padding, ndim)
+    return tuple(
+        (sizes[a], kernels[a], strides[a], dilations[a], axis_padding(spec, a)) for a in range(ndim)
+    )
 
 
 def axis_padding(spec: PaddingSpec, axis: int) -> Padding | Pair:
