@@ -27,6 +27,7 @@ from convcalc.execute import _base
 from convcalc.execute._base import (
     FloatArray,
     as_compute,
+    call_engine,
     plain_ints,
     plan_chunks,
     prod,
@@ -85,12 +86,8 @@ def conv(
     lay = get_layout(layout)
     xf, wa, groups = _channels_first(lay, x, kernel, groups, flip)
     channels, filters = xf.shape[1], wa.shape[0]
-    plan = conv_plan(
-        xf.shape[2:],
-        wa.shape[2:],
-        stride=plain_ints(stride),
-        dilation=plain_ints(dilation),
-        padding=plain_ints(padding),
+    plan = call_engine(
+        conv_plan, xf.shape[2:], wa.shape[2:], stride=stride, dilation=dilation, padding=padding
     )
     mode = check_padding_mode(padding_mode, plan.axes)
     b = prepare_bias(bias, filters, xf.dtype)

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from convcalc.errors import ArrayFormatError
 from convcalc.execute import _base
-from convcalc.execute._base import FloatArray, as_compute, plain_ints, prod
+from convcalc.execute._base import FloatArray, as_compute, call_engine, plain_ints, prod
 from convcalc.execute._col2im import PHASE_BLOCK_BYTES, gemm_col2im, phase_col2im
 from convcalc.execute._phases import STACKED_BLOCK_BYTES, AxisPhases
 from convcalc.execute._stacked import stacked_col2im as stacked_col2im  # tests replace it
@@ -81,14 +81,15 @@ def conv_transpose(
     lay = get_layout(layout)
     xf, wa = _channels_first(lay, x, kernel)
     groups = check_groups(plain_ints(groups), xf.shape[1])
-    plan = deconv_plan(
+    plan = call_engine(
+        deconv_plan,
         xf.shape[2:],
         wa.shape[2:],
-        stride=plain_ints(stride),
-        dilation=plain_ints(dilation),
-        padding=plain_ints(padding),
-        output_padding=plain_ints(output_padding),
-        output_size=plain_ints(output_size),
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        output_padding=output_padding,
+        output_size=output_size,
     )
     filters = wa.shape[1] * groups
     b = prepare_bias(bias, filters, xf.dtype)
