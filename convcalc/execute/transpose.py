@@ -25,7 +25,7 @@ from convcalc.errors import ArrayFormatError
 from convcalc.execute import _base
 from convcalc.execute._base import FloatArray, as_compute, call_engine, plain_ints, prod
 from convcalc.execute._col2im import PHASE_BLOCK_BYTES, gemm_col2im, phase_col2im
-from convcalc.execute._phases import STACKED_BLOCK_BYTES, AxisPhases
+from convcalc.execute._phases import STACKED_BLOCK_BYTES, AxisPhases, SubPixel
 from convcalc.execute._stacked import stacked_col2im as stacked_col2im  # tests replace it
 from convcalc.execute._window import window_gemm as window_gemm  # tests replace it
 from convcalc.execute.conv import check_groups, prepare_bias
@@ -130,13 +130,14 @@ def _col2im_into(
             gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, cap)
         return
     phases = [AxisPhases.of(a) for a in plan.axes]
+    sub_pixel = SubPixel(xf, wa, phases, out, cap)
     # The sub-pixel paths write every output cell; the others add into zeros.
     if (
         out.size
         and xf.size
         and groups == 1
         and len(plan.axes) >= 2
-        and (window_gemm(xf, wa, phases, out, cap) or stacked_col2im(xf, wa, phases, out, cap))
+        and (window_gemm(sub_pixel) or stacked_col2im(sub_pixel))
     ):
         return
     out.fill(0)
