@@ -11,7 +11,7 @@ import threading
 import weakref
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeAlias, TypeVar
+from typing import Any, ParamSpec, TypeAlias, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ __all__ = [
     "FloatArray",
     "IndexArray",
     "as_compute",
+    "call_engine",
     "clear_workspace",
     "compute_dtype",
     "plain_ints",
@@ -271,11 +272,14 @@ def as_compute(x: npt.ArrayLike, dtype: np.dtype[Any] | None, what: str) -> Floa
 
 
 def plain_ints(value: Any) -> Any:
-    """NumPy integers (also inside sequences) as Python ints, for the shape engine.
+    """NumPy integers (also inside sequences) as Python ints, and NumPy bools as Python
+    bools, for the shape engine.
 
-    >>> plain_ints((np.int64(2), [np.int32(1), 3]))
-    (2, [1, 3])
+    >>> plain_ints((np.int64(2), [np.int32(1), 3], np.True_))
+    (2, [1, 3], True)
     """
+    if isinstance(value, np.bool_):
+        return bool(value)
     if isinstance(value, np.integer):
         return int(value)
     if isinstance(value, np.ndarray):
@@ -285,6 +289,23 @@ def plain_ints(value: Any) -> Any:
     if isinstance(value, list):
         return [plain_ints(v) for v in value]
     return value
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def call_engine(planner: Callable[_P, _R], *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    """Call the shape engine's *planner* (``conv_plan``, ``pool_plan``, ...) with every
+    argument made :func:`plain_ints` first: NumPy integers from arrays and callers become
+    Python ints where the sizes enter the engine.
+
+    >>> from convcalc.shape import conv_plan
+    >>> call_engine(conv_plan, (np.int64(5),), np.int32(3), stride=np.int64(2)).output
+    (2,)
+    """
+    plain = {name: plain_ints(value) for name, value in kwargs.items()}
+    return cast("Callable[..., _R]", planner)(*plain_ints(args), **plain)
 
 
 def ceil_div(a: int, b: int) -> int:

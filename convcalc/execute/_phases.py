@@ -10,13 +10,14 @@ AxisPhases(phase=(0, 1, 0), shift=(0, 0, 1), sizes=(3, 2), origin=0, extent=3)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from convcalc.execute import _base
-from convcalc.execute._base import ceil_div
+from convcalc.execute._base import FloatArray, ceil_div, prod, run_gemm_chunks
 from convcalc.shape import DeconvAxis
 
-__all__ = ["STACKED_BLOCK_BYTES", "AxisPhases", "images_per_chunk", "phase_cells", "tap_offset"]
+__all__ = ["STACKED_BLOCK_BYTES", "AxisPhases", "SubPixel", "phase_cells", "tap_offset"]
 
 STACKED_BLOCK_BYTES = 16 * 2**20
 """Preferred size of one chunk's staged slots plus GEMM result in the sub-pixel path."""
@@ -53,13 +54,39 @@ def phase_cells(phases: list[AxisPhases], phase: tuple[int, ...]) -> tuple[slice
     return tuple(slice(q, None, len(p.sizes)) for q, p in zip(phase, phases, strict=True))
 
 
-def images_per_chunk(n: int, per_image: int, fixed: int, budget: int) -> int:
-    """Images per chunk of a sub-pixel path: about :data:`STACKED_BLOCK_BYTES` of
-    temporaries, at least one chunk per worker thread; 0 when one image exceeds *budget*."""
-    if per_image + fixed > budget:
-        return 0
-    count = min(n, max(1, (min(STACKED_BLOCK_BYTES, budget) - fixed) // per_image))
-    return min(count, ceil_div(n, _base.threads()))
+@dataclass(frozen=True, slots=True)
+class SubPixel:
+    """What a sub-pixel kernel (:mod:`._window`, :mod:`._stacked`; ``groups == 1``) fills
+    *out* from: the input ``(N, C, *spatial)``, the weights ``(C, O, *k)``, every axis'
+    phases, and the byte cap of one chunk's temporaries. Either kernel runs chunks of whole
+    images, or returns ``False``, leaving *out* untouched, when it does not apply."""
+
+    x: FloatArray
+    w: FloatArray
+    phases: list[AxisPhases]
+    out: FloatArray
+    budget: int
+
+    def images_per_chunk(self, per_image: int, fixed: int) -> int:
+        """Images per chunk: about :data:`STACKED_BLOCK_BYTES` of temporaries (*per_image*
+        each, plus *fixed*), at least one chunk per worker thread; 0 when one image exceeds
+        the budget."""
+        n: int = self.x.shape[0]
+        if per_image + fixed > self.budget:
+            return 0
+        count = min(n, max(1, (min(STACKED_BLOCK_BYTES, self.budget) - fixed) // per_image))
+        return min(count, ceil_div(n, _base.threads()))
+
+    def run(self, count: int, job: Callable[[slice], None]) -> None:
+        """*job* on every *count* images (given as their slice), side by side with a
+        one-thread BLAS when that pays (:func:`~convcalc.execute._base.run_gemm_chunks`)."""
+        n, channels = self.x.shape[:2]
+        work = self.out.size * channels * prod(self.w.shape[2:])
+
+        def chunk(n0: int) -> None:
+            job(slice(n0, min(n0 + count, n)))
+
+        run_gemm_chunks(chunk, range(0, n, count), work)
 
 
 def tap_offset(phases: list[AxisPhases], tap: tuple[int, ...], pitch: list[int]) -> int:

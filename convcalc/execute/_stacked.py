@@ -14,8 +14,8 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from convcalc.execute import _base
-from convcalc.execute._base import FloatArray, prod, run_gemm_chunks
-from convcalc.execute._phases import AxisPhases, images_per_chunk, phase_cells
+from convcalc.execute._base import FloatArray, prod
+from convcalc.execute._phases import AxisPhases, SubPixel, phase_cells
 
 __all__ = ["stacked_col2im"]
 
@@ -112,13 +112,7 @@ class _Taps(NamedTuple):
         }
 
 
-def stacked_col2im(
-    x: FloatArray,
-    w: FloatArray,
-    phases: list[AxisPhases],
-    out: FloatArray,
-    budget: int,
-) -> bool:
+def stacked_col2im(task: SubPixel) -> bool:
     """Sub-pixel form: the last axis' taps are summed inside the GEMM (stacked along K), the
     other taps by one strided ``np.add`` each, straight into the output.
 
@@ -136,26 +130,26 @@ def stacked_col2im(
     of :func:`~convcalc.execute._col2im.phase_col2im` on the shapes measured (at parity with
     256 input channels; grouped layers, with batched per-group GEMMs, and 1-D layers were
     slower). Returns ``False``, leaving *out* untouched, when one image's temporaries exceed
-    *budget*.
+    the budget.
     """
-    n, channels = x.shape[:2]
+    x, w, phases, out = task.x, task.w, task.phases, task.out
+    channels = x.shape[1]
     kernel = w.shape[2:]
     grid = _grid(x.shape[2:], phases)
     others = prod(kernel[:-1])
     rows = grid.slots * channels + others * out.shape[1]  # staged slots + GEMM result
     per_image, fixed = rows * grid.cells * out.itemsize, rows * (grid.lead + grid.tail)
-    count = images_per_chunk(n, per_image, fixed * out.itemsize, budget)
+    count = task.images_per_chunk(per_image, fixed * out.itemsize)
     if not count:
         return False
     taps = _Taps(others, _gemms(w, phases, grid.lows[-1]), *_outer_taps(phases, kernel[:-1], grid))
     written = taps.written(phases)
     span = grid.lead + count * grid.cells + grid.tail
 
-    def job(n0: int) -> None:
-        part = min(count, n - n0)
-        _chunk(x[n0 : n0 + part], out[n0 : n0 + part], phases, grid, taps, written, span)
+    def job(images: slice) -> None:
+        _chunk(x[images], out[images], phases, grid, taps, written, span)
 
-    run_gemm_chunks(job, range(0, n, count), out.size * channels * prod(kernel))
+    task.run(count, job)
     for phase in np.ndindex(*(len(p.sizes) for p in phases)):
         if phase not in written:  # no tap reaches these cells
             out[(slice(None), slice(None), *phase_cells(phases, phase))] = 0

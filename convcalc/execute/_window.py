@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from convcalc.execute import _base
-from convcalc.execute._base import FloatArray, prod, run_gemm_chunks
-from convcalc.execute._phases import AxisPhases, images_per_chunk, phase_cells
+from convcalc.execute._base import FloatArray, prod
+from convcalc.execute._phases import AxisPhases, SubPixel, phase_cells
 
 __all__ = ["AxisWindow", "window_gemm"]
 
@@ -70,13 +70,7 @@ class AxisWindow:
         return cls(width, start, align, taps, grid, length)
 
 
-def window_gemm(
-    x: FloatArray,
-    w: FloatArray,
-    phases: list[AxisPhases],
-    out: FloatArray,
-    budget: int,
-) -> bool:
+def window_gemm(task: SubPixel) -> bool:
     """Pixel-shuffle form for ``groups == 1``: one GEMM per chunk computes every output phase.
 
     The input is staged once into a zero-padded grid (flattened over images and spatial
@@ -85,13 +79,14 @@ def window_gemm(
     window·C)``. Each phase's rows of the result are then copied to its strided cells of
     the output. No adds, no wasted multiply-adds (see :class:`AxisWindow`). Returns
     ``False``, leaving *out* untouched, when an axis does not fit that form or one image's
-    temporaries exceed *budget*.
+    temporaries exceed the budget.
     """
+    x, phases, out = task.x, task.phases, task.out
     windows = [AxisWindow.of(p, size) for p, size in zip(phases, x.shape[2:], strict=True)]
     if any(win is None for win in windows):
         return False
     wins = [win for win in windows if win is not None]
-    n, channels = x.shape[:2]
+    channels = x.shape[1]
     lengths = [win.length for win in wins]
     cells = prod(lengths)
     pitch = [prod(lengths[a + 1 :]) for a in range(len(wins))]
@@ -101,22 +96,22 @@ def window_gemm(
     ]
     strides = [len(p.sizes) for p in phases]
     per_image = (len(offsets) * channels + prod(strides) * out.shape[1]) * cells * out.itemsize
-    count = images_per_chunk(n, per_image, channels * offsets[-1] * out.itemsize, budget)
+    count = task.images_per_chunk(per_image, channels * offsets[-1] * out.itemsize)
     if not count:
         return False
-    weights = _window_weights(w, wins, strides)
+    weights = _window_weights(task.w, wins, strides)
 
-    def job(n0: int) -> None:
-        part = min(count, n - n0)
-        staged = _stage_windows(x[n0 : n0 + part], wins, offsets, out.dtype)
+    def job(images: slice) -> None:
+        part = images.stop - images.start
+        staged = _stage_windows(x[images], wins, offsets, out.dtype)
         width = part * cells
         result = _base.workspace("columns", weights.shape[0] * width, out.dtype)
         result = result.reshape(weights.shape[0], width)
         np.matmul(weights, staged[:, :, :width].reshape(-1, width), out=result)
         shaped = result.reshape(*strides, out.shape[1], part, *lengths)
-        _shuffle_phases(shaped, phases, wins, out[n0 : n0 + part])
+        _shuffle_phases(shaped, phases, wins, out[images])
 
-    run_gemm_chunks(job, range(0, n, count), out.size * channels * prod(w.shape[2:]))
+    task.run(count, job)
     return True
 
 

@@ -15,6 +15,7 @@ Two kernels, both chunked so temporaries stay under :data:`~convcalc.execute._ba
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -26,6 +27,7 @@ from convcalc.execute import _base
 from convcalc.execute._base import (
     FloatArray,
     as_compute,
+    call_engine,
     plain_ints,
     plan_chunks,
     prod,
@@ -84,23 +86,20 @@ def conv(
     lay = get_layout(layout)
     xf, wa, groups = _channels_first(lay, x, kernel, groups, flip)
     channels, filters = xf.shape[1], wa.shape[0]
-    plan = conv_plan(
-        xf.shape[2:],
-        wa.shape[2:],
-        stride=plain_ints(stride),
-        dilation=plain_ints(dilation),
-        padding=plain_ints(padding),
+    plan = call_engine(
+        conv_plan, xf.shape[2:], wa.shape[2:], stride=stride, dilation=dilation, padding=padding
     )
     mode = check_padding_mode(padding_mode, plan.axes)
     b = prepare_bias(bias, filters, xf.dtype)
     shape = (xf.shape[0], filters, *plan.output)
     with reserve(output_parts(shape, xf.itemsize, lay.copies)):
         out = np.empty(shape, dtype=xf.dtype)
+        ops = _Operands(xf, wa, plan, mode, groups, b, out)
         if out.size and (channels // groups) * (filters // groups) <= SHIFT_ADD_MAX:
-            _shift_add(xf, wa, plan, mode, groups, b, out)
+            _shift_add(ops)
         elif out.size:
             cap = _base.CHUNK_BUDGET if budget is None else budget
-            _im2col_gemm(xf, wa, plan, mode, groups, b, out, max(cap, 1))
+            _im2col_gemm(ops, max(cap, 1))
         return lay.from_first(out)
 
 
@@ -192,16 +191,30 @@ def _slab_rows(plan: WindowPlan, r0: int, r1: int) -> tuple[int, int]:
     return r0 * first.stride, (r1 - 1) * first.stride + first.effective_kernel
 
 
-def _im2col_gemm(
-    x: FloatArray,
-    w: FloatArray,
-    plan: WindowPlan,
-    mode: str,
-    groups: int,
-    bias: FloatArray | None,
-    out: FloatArray,
-    budget: int,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class _Operands:
+    """What either kernel reads and writes: the input ``(N, C, *spatial)``, the weights
+    ``(O, C/groups, *k)``, the plan, the pad fill, the groups, the bias and the output."""
+
+    x: FloatArray
+    w: FloatArray
+    plan: WindowPlan
+    mode: str
+    groups: int
+    bias: FloatArray | None
+    out: FloatArray
+
+    def slab(self, chunk: _base.Chunk, name: str, size: int) -> npt.NDArray[Any]:
+        """The padded slab that *chunk*'s output rows read, in the calling thread's
+        workspace *name* of *size* elements."""
+        n0, n1, r0, r1 = chunk
+        space = _base.workspace(name, size, self.out.dtype)  # per worker thread
+        rows = _slab_rows(self.plan, r0, r1)
+        return padded_slab(self.x, self.plan.axes, self.mode, (n0, n1), rows, space)
+
+
+def _im2col_gemm(ops: _Operands, budget: int) -> None:
+    x, w, plan, groups, out = ops.x, ops.w, ops.plan, ops.groups, ops.out
     n, channels = x.shape[:2]
     filters = w.shape[0]
     taps = prod(w.shape[2:])
@@ -213,12 +226,11 @@ def _im2col_gemm(
     largest = max((c[1] - c[0]) * (c[3] - c[2]) for c in chunks) * channels * taps * rest
     slab_size = _slab_size(x, plan, chunks)
     target = out.reshape(n, groups, filters // groups, rows * rest)
-    b = None if bias is None else bias.reshape(groups, -1, 1)
+    b = None if ops.bias is None else ops.bias.reshape(groups, -1, 1)
 
     def job(chunk: _base.Chunk) -> None:
         n0, n1, r0, r1 = chunk
-        space = _base.workspace("slab", slab_size, out.dtype)  # per worker thread
-        slab = padded_slab(x, plan.axes, mode, (n0, n1), _slab_rows(plan, r0, r1), space)
+        slab = ops.slab(chunk, "slab", slab_size)
         view = _window_view(slab, plan, r1 - r0)
         col = _base.workspace("columns", largest, out.dtype)[: view.size].reshape(view.shape)
         np.copyto(col, view)
@@ -230,15 +242,8 @@ def _im2col_gemm(
     run_gemm_chunks(job, chunks, out.size * channels * taps // groups)
 
 
-def _shift_add(
-    x: FloatArray,
-    w: FloatArray,
-    plan: WindowPlan,
-    mode: str,
-    groups: int,
-    bias: FloatArray | None,
-    out: FloatArray,
-) -> None:
+def _shift_add(ops: _Operands) -> None:
+    x, w, plan, groups, out = ops.x, ops.w, ops.plan, ops.groups, ops.out
     n, channels = x.shape[:2]
     filters = w.shape[0]
     per_in, per_out = channels // groups, filters // groups
@@ -250,16 +255,14 @@ def _shift_add(
     target = out.reshape(n, groups, per_out, rows, *rest_shape)
     coef_shape = (1, groups, per_out) + (1,) * rank
     coefs = w.reshape(groups, per_out, per_in, prod(kernel))
-    b = None if bias is None else bias.reshape(coef_shape)
+    b = None if ops.bias is None else ops.bias.reshape(coef_shape)
     row_bytes = filters * prod(rest_shape) * out.itemsize
     chunks = plan_chunks(n, rows, row_bytes, _base.ELEMENTWISE_BYTES)
     slab_size = _slab_size(x, plan, chunks)
 
     def job(chunk: _base.Chunk) -> None:
         n0, n1, r0, r1 = chunk
-        rows_ = _slab_rows(plan, r0, r1)
-        space = _base.workspace("shift-slab", slab_size, out.dtype)  # per worker thread
-        slab = padded_slab(x, axes, mode, (n0, n1), rows_, space)
+        slab = ops.slab(chunk, "shift-slab", slab_size)
         slab = slab.reshape(n1 - n0, groups, per_in, *slab.shape[2:])
         acc = target[n0:n1, :, :, r0:r1]
         counts = (r1 - r0, *rest_shape)

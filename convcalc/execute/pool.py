@@ -15,7 +15,7 @@ that holds no input cell at all, which PyTorch never produces.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal, overload
+from typing import Literal, TypedDict, Unpack, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +26,7 @@ from convcalc.execute._base import (
     FloatArray,
     IndexArray,
     as_compute,
-    plain_ints,
+    call_engine,
     plan_chunks,
     prod,
     run_chunks,
@@ -40,17 +40,32 @@ from convcalc.shape.transpose import unpool_output_shape
 __all__ = ["avg_pool", "max_pool", "max_unpool", "padding_only_windows", "pool_divisor"]
 
 
+class _PoolGeometry(TypedDict, total=False):
+    """The window geometry, passed on to :func:`convcalc.shape.pool_plan` (the one home of
+    its defaults)."""
+
+    stride: int | Sequence[int] | None
+    dilation: int | Sequence[int]
+    padding: PaddingArg
+    ceil_mode: bool
+
+
+class PoolWindow(_PoolGeometry, total=False):
+    """The keywords :func:`max_pool` and :func:`avg_pool` share: the window geometry (see
+    :func:`convcalc.shape.pool_plan`: ``stride`` defaults to the window, ``dilation`` to 1,
+    ``padding`` to ``"valid"``, ``ceil_mode`` to ``False``: PyTorch's, a window that would
+    start in the right padding is dropped) and the ``layout`` (``"plain"``)."""
+
+    layout: str | Layout
+
+
 @overload
 def max_pool(
     x: npt.ArrayLike,
     window: int | Sequence[int],
     *,
-    stride: int | Sequence[int] | None = ...,
-    dilation: int | Sequence[int] = ...,
-    padding: PaddingArg = ...,
-    ceil_mode: bool = ...,
-    layout: str | Layout = ...,
     return_indices: Literal[False] = ...,
+    **options: Unpack[PoolWindow],
 ) -> FloatArray: ...
 
 
@@ -59,12 +74,8 @@ def max_pool(
     x: npt.ArrayLike,
     window: int | Sequence[int],
     *,
-    stride: int | Sequence[int] | None = ...,
-    dilation: int | Sequence[int] = ...,
-    padding: PaddingArg = ...,
-    ceil_mode: bool = ...,
-    layout: str | Layout = ...,
     return_indices: Literal[True],
+    **options: Unpack[PoolWindow],
 ) -> tuple[FloatArray, IndexArray]: ...
 
 
@@ -72,23 +83,19 @@ def max_pool(
     x: npt.ArrayLike,
     window: int | Sequence[int],
     *,
-    stride: int | Sequence[int] | None = None,
-    dilation: int | Sequence[int] = 1,
-    padding: PaddingArg = "valid",
-    ceil_mode: bool = False,
-    layout: str | Layout = "plain",
     return_indices: bool = False,
+    **options: Unpack[PoolWindow],
 ) -> FloatArray | tuple[FloatArray, IndexArray]:
     """Max pooling; pad cells count as ``−inf`` (TensorFlow, PyTorch, ONNX agree).
 
-    The stride defaults to the window; ``ceil_mode`` follows PyTorch (a window that would
-    start in the right padding is dropped). With ``return_indices`` also returns the int64
-    argmax indices (PyTorch convention, see the module doc).
+    The window keywords are :class:`PoolWindow`'s (the stride defaults to the window). With
+    ``return_indices`` also returns the int64 argmax indices (PyTorch convention, see the
+    module doc).
 
     >>> max_pool([1, 3, 2, 5, 4], 2, padding=[(0, 1)], return_indices=True)
     (array([3., 5., 4.]), array([1, 3, 4]))
     """
-    lay, xf, plan = _setup(x, window, stride, dilation, padding, ceil_mode, layout)
+    lay, xf, plan = _setup(x, window, **options)
     values, indices = _pool(xf, plan, "max", return_indices, copies=lay.copies)
     if not return_indices:
         return lay.from_first(values)
@@ -100,14 +107,12 @@ def avg_pool(
     x: npt.ArrayLike,
     window: int | Sequence[int],
     *,
-    stride: int | Sequence[int] | None = None,
-    dilation: int | Sequence[int] = 1,
-    padding: PaddingArg = "valid",
-    ceil_mode: bool = False,
     count_include_pad: bool | None = None,
-    layout: str | Layout = "plain",
+    **options: Unpack[PoolWindow],
 ) -> FloatArray:
     """Average pooling: the window sum over real cells divided by a per-window count.
+
+    The window keywords are :class:`PoolWindow`'s (the stride defaults to the window).
 
     ``count_include_pad=True`` (PyTorch's default) counts pad cells but not the ceil-mode
     overhang past the padded end; ``False`` (TensorFlow, ONNX) counts real cells only.
@@ -120,7 +125,7 @@ def avg_pool(
     >>> avg_pool([1.0, 2.0, 3.0], 2, stride=1, padding=1, count_include_pad=False)
     array([1. , 1.5, 2.5, 3. ])
     """
-    lay, xf, plan = _setup(x, window, stride, dilation, padding, ceil_mode, layout)
+    lay, xf, plan = _setup(x, window, **options)
     if count_include_pad is None:
         count_include_pad = default_count_include_pad(plan)
     table = max(a.output * a.kernel for a in plan.axes)
@@ -177,24 +182,16 @@ def padding_only_windows(plan: WindowPlan) -> int:
 def _setup(
     x: npt.ArrayLike,
     window: int | Sequence[int],
-    stride: int | Sequence[int] | None,
-    dilation: int | Sequence[int],
-    padding: PaddingArg,
-    ceil_mode: bool,
-    layout: str | Layout,
+    *,
+    layout: str | Layout = "plain",
+    **geometry: Unpack[_PoolGeometry],
 ) -> tuple[Layout, FloatArray, WindowPlan]:
+    """The layout, the input channels-first and the plan."""
     lay = get_layout(layout)
     xa = as_compute(x, None, "input")
     lay.spatial_rank(xa)
     xf = lay.to_first(xa)
-    plan = pool_plan(
-        xf.shape[2:],
-        plain_ints(window),
-        stride=plain_ints(stride),
-        dilation=plain_ints(dilation),
-        padding=plain_ints(padding),
-        ceil_mode=bool(ceil_mode),
-    )
+    plan = call_engine(pool_plan, xf.shape[2:], window, **geometry)
     return lay, xf, plan
 
 
@@ -375,12 +372,13 @@ def max_unpool(
         raise ArrayFormatError(f"the indices must be integers, got dtype {idx.dtype}")
     xf, idxf = lay.to_first(xa), lay.to_first(idx.astype(np.int64))
     n, channels = xf.shape[:2]
-    shape = unpool_output_shape(
+    shape = call_engine(
+        unpool_output_shape,
         xf.shape[2:],
-        plain_ints(window),
-        stride=plain_ints(stride),
-        padding=plain_ints(padding),
-        output_size=plain_ints(output_size),
+        window,
+        stride=stride,
+        padding=padding,
+        output_size=output_size,
     )
     cells = prod(shape)
     flat_idx = idxf.reshape(n * channels, -1)

@@ -23,9 +23,9 @@ import numpy.typing as npt
 
 from convcalc.errors import ArrayFormatError
 from convcalc.execute import _base
-from convcalc.execute._base import FloatArray, as_compute, plain_ints, prod
+from convcalc.execute._base import FloatArray, as_compute, call_engine, plain_ints, prod
 from convcalc.execute._col2im import PHASE_BLOCK_BYTES, gemm_col2im, phase_col2im
-from convcalc.execute._phases import STACKED_BLOCK_BYTES, AxisPhases
+from convcalc.execute._phases import STACKED_BLOCK_BYTES, AxisPhases, SubPixel
 from convcalc.execute._stacked import stacked_col2im as stacked_col2im  # tests replace it
 from convcalc.execute._window import window_gemm as window_gemm  # tests replace it
 from convcalc.execute.conv import check_groups, prepare_bias
@@ -81,14 +81,15 @@ def conv_transpose(
     lay = get_layout(layout)
     xf, wa = _channels_first(lay, x, kernel)
     groups = check_groups(plain_ints(groups), xf.shape[1])
-    plan = deconv_plan(
+    plan = call_engine(
+        deconv_plan,
         xf.shape[2:],
         wa.shape[2:],
-        stride=plain_ints(stride),
-        dilation=plain_ints(dilation),
-        padding=plain_ints(padding),
-        output_padding=plain_ints(output_padding),
-        output_size=plain_ints(output_size),
+        stride=stride,
+        dilation=dilation,
+        padding=padding,
+        output_padding=output_padding,
+        output_size=output_size,
     )
     filters = wa.shape[1] * groups
     b = prepare_bias(bias, filters, xf.dtype)
@@ -129,13 +130,14 @@ def _col2im_into(
             gemm_col2im(np.ascontiguousarray(xf), wa, plan, groups, out, cap)
         return
     phases = [AxisPhases.of(a) for a in plan.axes]
+    sub_pixel = SubPixel(xf, wa, phases, out, cap)
     # The sub-pixel paths write every output cell; the others add into zeros.
     if (
         out.size
         and xf.size
         and groups == 1
         and len(plan.axes) >= 2
-        and (window_gemm(xf, wa, phases, out, cap) or stacked_col2im(xf, wa, phases, out, cap))
+        and (window_gemm(sub_pixel) or stacked_col2im(sub_pixel))
     ):
         return
     out.fill(0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -172,6 +173,24 @@ def _crop(y: Any, r: Recipe) -> Any:
 # --------------------------------------------------------------------------- tensorflow
 
 
+def _channels_last(pads: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Pad widths of a channels-last tensor: *pads* on the spatial axes, none on the batch
+    and channel axes."""
+    return [[0, 0], *[list(p) for p in pads], [0, 0]]
+
+
+def _count_mask(r: Recipe, ones: Any, pad: Callable[..., Any]) -> Any:
+    """What an average pool's window sums are divided by, before pooling: *ones* (one
+    channel, channels-last) padded by ``pre_pad`` with 1 on the pad cells that count
+    (``mask_pads``) and 0 on the others. *pad* is the framework's (``tf.pad``, ``ops.pad``)."""
+    assert r.pre_pad is not None
+    if not r.mask_pads:
+        return pad(ones, _channels_last(r.pre_pad))
+    ones = pad(ones, _channels_last(r.mask_pads), constant_values=1.0)
+    rest = [(a - m[0], b - m[1]) for (a, b), m in zip(r.pre_pad, r.mask_pads, strict=True)]
+    return pad(ones, _channels_last(rest))
+
+
 def _tf_padding(r: Recipe) -> Any:
     if isinstance(r.padding, str):
         return r.padding.upper()
@@ -189,21 +208,10 @@ def _tf(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
     pad_spec = _tf_padding(r)
     mask = None
     if r.divide_by_count:
-        mask = tf.ones_like(t[..., :1])
-        assert r.pre_pad is not None
-        if r.mask_pads:
-            mask = tf.pad(
-                mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]], constant_values=1.0
-            )
-            rest = [
-                [a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
-            ]
-            mask = tf.pad(mask, [[0, 0], *rest, [0, 0]])
-        else:
-            mask = tf.pad(mask, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]])
+        mask = _count_mask(r, tf.ones_like(t[..., :1]), tf.pad)
     if r.pre_pad is not None:
         value = float("-inf") if r.pad_value == "-inf" else 0.0
-        t = tf.pad(t, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]], constant_values=value)
+        t = tf.pad(t, _channels_last(r.pre_pad), constant_values=value)
     strides = list(layer.stride)
     if layer.op == "conv":
         kernel = tf.constant(np.transpose(w, (*range(2, 2 + nd), 1, 0)))
@@ -252,18 +260,8 @@ def _keras(r: Recipe, layer: Layer, x: Any, w: Any, b: Any) -> Any:
         value = float("-inf") if r.pad_value == "-inf" else 0.0
         mask = None
         if r.divide_by_count:
-            mask = ops.ones_like(t[..., :1])
-            if r.mask_pads:
-                mask = ops.pad(
-                    mask, [[0, 0], *[list(p) for p in r.mask_pads], [0, 0]], constant_values=1.0
-                )
-                rest = [
-                    [a - m[0], b_ - m[1]] for (a, b_), m in zip(r.pre_pad, r.mask_pads, strict=True)
-                ]
-                mask = ops.pad(mask, [[0, 0], *rest, [0, 0]])
-            else:
-                mask = ops.pad(mask, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]])
-        t = ops.pad(t, [[0, 0], *[list(p) for p in r.pre_pad], [0, 0]], constant_values=value)
+            mask = _count_mask(r, ops.ones_like(t[..., :1]), ops.pad)
+        t = ops.pad(t, _channels_last(r.pre_pad), constant_values=value)
         if r.divide_by_count:
             y = ops.average_pool(t, k, s, "valid") / ops.average_pool(mask, k, s, "valid")
             return _crop(np.moveaxis(np.asarray(y), -1, 1), r)

@@ -11,9 +11,9 @@ here computes an output size or a pad split itself: :mod:`convcalc.shape` does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from convcalc.errors import SpecError
 from convcalc.shape import (
@@ -169,13 +169,10 @@ def plan_with(
     use_layer_output: bool = True,
 ) -> Plan:
     """Plan *layer* under another padding (and, for a transposed conv, another size)."""
+    planner: Callable[..., Plan]
     if layer.op == "deconv":
-        return deconv_plan(
-            layer.input,
-            layer.kernel,
-            stride=layer.stride,
-            dilation=layer.dilation,
-            padding=padding,
+        planner = partial(
+            deconv_plan,
             output_padding=output_padding
             if output_padding is not None
             else (layer.output_padding if use_layer_output else None),
@@ -183,13 +180,10 @@ def plan_with(
             if output_size is not None
             else (layer.output_size if use_layer_output and output_padding is None else None),
         )
-    return conv_plan(
-        layer.input,
-        layer.kernel,
-        stride=layer.stride,
-        dilation=layer.dilation,
-        padding=padding,
-        ceil_mode=layer.ceil_mode if ceil_mode is None else ceil_mode,
+    else:
+        planner = partial(conv_plan, ceil_mode=layer.ceil_mode if ceil_mode is None else ceil_mode)
+    return planner(
+        layer.input, layer.kernel, stride=layer.stride, dilation=layer.dilation, padding=padding
     )
 
 

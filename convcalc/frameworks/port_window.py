@@ -10,6 +10,8 @@ pad op before the layer, or the sum/count construction for an average pool's div
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from convcalc.errors import ConvcalcError
 from convcalc.frameworks.layer import (
     NAMES,
@@ -119,6 +121,16 @@ def _pre_pad_recipe(layer: Layer, fw: str, ref: WindowPlan, notes: list[str]) ->
     pads = ref.pads
     tight = _tight(ref) if layer.ceil_mode else pads
     zeros: Pads = ((0, 0),) * layer.ndim
+    recipe = Recipe(
+        fw,
+        layer.op,
+        True,
+        zeros,
+        pre_pad=tight,
+        pad_value="-inf" if layer.op == "pool" and layer.pool == "max" else "0",
+        count_pad=None,
+        notes=tuple(notes),
+    )
     if layer.op == "pool" and layer.pool == "avg":
         # pool(pad(x)) divides by the whole window: right when pad cells count and nothing
         # hangs past the padded end; otherwise divide the sums by a mask's sums.
@@ -133,27 +145,8 @@ def _pre_pad_recipe(layer: Layer, fw: str, ref: WindowPlan, notes: list[str]) ->
                 if layer.count_pad
                 else zeros
             )
-            return Recipe(
-                fw,
-                layer.op,
-                True,
-                zeros,
-                pre_pad=tight,
-                divide_by_count=True,
-                count_pad=layer.count_pad,
-                mask_pads=mask,
-                notes=tuple(notes),
-            )
-    return Recipe(
-        fw,
-        layer.op,
-        True,
-        zeros,
-        pre_pad=tight,
-        pad_value="-inf" if layer.op == "pool" and layer.pool == "max" else "0",
-        count_pad=None,
-        notes=tuple(notes),
-    )
+            return replace(recipe, divide_by_count=True, count_pad=layer.count_pad, mask_pads=mask)
+    return recipe
 
 
 def _tight(plan: WindowPlan) -> Pads:
