@@ -2,11 +2,11 @@
 and pooling, N-d, their inversion, and the formulas explained step by step (``explain``).
 Pure Python, standard library only (and ``convcalc.errors``) — the one source of every formula.
 
-Modules: ``axes`` (limits, checks, broadcasting, the plan base classes), ``padding`` (modes and pad splits),
-``window`` (convolution, pooling), ``transpose`` (transposed convolution, unpooling),
-``reach`` (sizes a transposed convolution can reach), ``invert`` (inputs giving an output),
-``explain`` (the arithmetic in words). Every value is ≤ ``MAX_SIZE`` (2**40); every answer
-is a closed form, so the work never grows with the numbers typed.
+Modules: ``axes`` (limits, checks, broadcasting, the plan base classes), ``padding``
+(modes and pad splits), ``window`` (convolution, pooling), ``transpose`` (transposed
+convolution, unpooling), ``reach`` (sizes a transposed convolution can reach), ``invert``
+(inputs giving an output), ``explain`` (the arithmetic in words). Every value is ≤
+``MAX_SIZE`` (2**40); every answer is a closed form, so the work never grows with the numbers typed.
 
 Names load on first use (PEP 562): ``from convcalc.shape import conv_plan`` imports
 ``window`` and what it needs, not the transposed-convolution modules, so a shape query
