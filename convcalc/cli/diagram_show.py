@@ -141,7 +141,7 @@ def show(build: Build, plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> N
     console = given if given is not None else _console(view)
     animate = view["animate"] and console.is_terminal
     if view["animate"] and not animate:
-        click.echo("convcalc: --animate needs a terminal; printing one frame.", err=True)
+        click.echo("warning: --animate needs a terminal; printing one frame.", err=True)
     every = view["all_steps"] or animate
     if every:
         _check_frames(plan, "--animate" if animate else "--all")
