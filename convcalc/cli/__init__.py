@@ -39,6 +39,7 @@ COMMANDS = {
     "solve": "convcalc.cli.solve_cmd:solve",
     "run": "convcalc.cli.run_cmd:run",
     "demo": "convcalc.cli.demo_cmd:demo",
+    "matrix": "convcalc.cli.matrix_cmd:matrix",
 }
 
 

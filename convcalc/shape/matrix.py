@@ -1,0 +1,189 @@
+"""Convolution as a matrix, ``y = C·x``: which input cell each output reads per kernel tap
+(pure, standard library only).
+
+Flatten the input and the output row-major; a convolution is then ``y = C·x`` with ``C[r, c]``
+the kernel tap that output ``r`` multiplies input ``c`` by (zero when none does), and the
+transposed convolution is ``x̂ = Cᵀ·ŷ``. Every index comes from the shape engine's plans:
+window ``j`` of an axis reads :meth:`AxisPlan.taps(j) <convcalc.shape.window.AxisPlan.taps>`;
+indices outside the input are pad cells (zeros), so their columns vanish. A transposed
+convolution is the transpose of the forward convolution whose gradient it is
+(:func:`adjoint_axis`).
+
+>>> from convcalc.shape import conv_plan
+>>> m = conv_matrix_map(conv_plan((4, 4), 3))
+>>> m.shape, m.reads[0][0]
+((4, 16), (0, 1, 2))
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from convcalc.errors import SpecError
+from convcalc.shape.axes import Shape
+from convcalc.shape.transpose import DeconvAxis, DeconvPlan
+from convcalc.shape.window import AxisPlan, WindowPlan
+
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "MatrixMap",
+    "adjoint_axis",
+    "check_cells",
+    "conv_matrix_map",
+    "deconv_matrix_map",
+    "index_label",
+    "transpose_map",
+    "unravel",
+]
+
+DEFAULT_MAX_CELLS = 250_000
+"""Largest matrix (rows × columns) built unless ``--max-cells`` allows more."""
+
+AxisReads = tuple[tuple[int, ...], ...]
+"""One axis: ``reads[j][t]`` is the input index window ``j`` reads at tap ``t`` (outside
+``[0, input)``: a pad cell)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MatrixMap:
+    """The index map of ``C`` for one layer.
+
+    ``forward`` is the convolution (or pooling) whose windows are listed: ``windows`` outputs
+    read ``inputs`` cells, per axis ``reads``. For a convolution ``C`` has one row per window
+    and one column per input cell; for a transposed convolution (``transposed``) ``C`` is the
+    transpose: one row per cell of its output, one column per cell of its input.
+    """
+
+    windows: Shape
+    inputs: Shape
+    kernel: Shape
+    reads: tuple[AxisReads, ...]
+    transposed: bool = False
+
+    @property
+    def rows(self) -> Shape:
+        """The shape whose row-major cells label ``C``'s rows."""
+        return self.inputs if self.transposed else self.windows
+
+    @property
+    def columns(self) -> Shape:
+        """The shape whose row-major cells label ``C``'s columns."""
+        return self.windows if self.transposed else self.inputs
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(rows, columns)`` of ``C``."""
+        return (math.prod(self.rows), math.prod(self.columns))
+
+
+def check_cells(rows: int, columns: int, max_cells: int) -> None:
+    """Refuse a matrix of more than *max_cells* entries, naming its size.
+
+    >>> check_cells(400, 1000, 250_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    convcalc.errors.SpecError: the matrix is 400 × 1000 = 400000 cells, over the limit of ...
+    """
+    cells = rows * columns
+    if cells > max_cells:
+        raise SpecError(
+            f"the matrix is {rows} × {columns} = {cells} cells, over the limit of "
+            f"{max_cells} (--max-cells)"
+        )
+
+
+def _axis_reads(axis: AxisPlan) -> AxisReads:
+    return tuple(tuple(axis.taps(j)) for j in range(axis.output))
+
+
+def conv_matrix_map(plan: WindowPlan, max_cells: int = DEFAULT_MAX_CELLS) -> MatrixMap:
+    """The map of ``C`` for a convolution or pooling plan; refused above *max_cells*.
+
+    >>> from convcalc.shape import conv_plan
+    >>> m = conv_matrix_map(conv_plan((5,), 3, stride=2, padding="same"))
+    >>> m.shape, m.reads[0]
+    ((3, 5), ((-1, 0, 1), (1, 2, 3), (3, 4, 5)))
+    """
+    check_cells(math.prod(plan.output), math.prod(plan.input), max_cells)
+    return MatrixMap(
+        plan.output,
+        plan.input,
+        tuple(a.kernel for a in plan.axes),
+        tuple(_axis_reads(a) for a in plan.axes),
+    )
+
+
+def adjoint_axis(axis: DeconvAxis) -> AxisPlan:
+    """The forward convolution axis whose transpose (gradient) this transposed convolution is:
+    from the transposed convolution's output back to its input, with the same kernel, stride,
+    dilation and pads; ``output_padding`` cells at the end are read by no window beyond the
+    crop, so its ``pad_high`` is ``pad_high − output_padding`` (negative when those cells are
+    real).
+
+    >>> from convcalc.shape.transpose import deconv_axis
+    >>> a = adjoint_axis(deconv_axis(3, 3, stride=2, padding=(1, 1), output_padding=1))
+    >>> a.input, a.output, a.pads, [list(a.taps(j)) for j in range(a.output)]
+    (6, 3, (1, 0), [[-1, 0, 1], [1, 2, 3], [3, 4, 5]])
+    """
+    return AxisPlan(
+        axis.output,
+        axis.kernel,
+        axis.stride,
+        axis.dilation,
+        axis.pad_low,
+        axis.pad_high - axis.output_padding,
+        axis.input,
+    )
+
+
+def deconv_matrix_map(plan: DeconvPlan, max_cells: int = DEFAULT_MAX_CELLS) -> MatrixMap:
+    """The map of ``C`` for a transposed convolution: the transpose of its adjoint's.
+
+    >>> from convcalc.shape.transpose import deconv_plan
+    >>> m = deconv_matrix_map(deconv_plan((2, 2), 3))
+    >>> m.shape, m.rows, m.columns
+    ((16, 4), (4, 4), (2, 2))
+    """
+    check_cells(math.prod(plan.output), math.prod(plan.input), max_cells)
+    axes = [adjoint_axis(a) for a in plan.axes]
+    return MatrixMap(
+        plan.input,
+        plan.output,
+        tuple(a.kernel for a in axes),
+        tuple(_axis_reads(a) for a in axes),
+        transposed=True,
+    )
+
+
+def transpose_map(m: MatrixMap) -> MatrixMap:
+    """The same windows with ``C`` transposed (``--transpose``).
+
+    >>> from convcalc.shape import conv_plan
+    >>> transpose_map(conv_matrix_map(conv_plan((4, 4), 3))).shape
+    (16, 4)
+    """
+    return MatrixMap(m.windows, m.inputs, m.kernel, m.reads, not m.transposed)
+
+
+def index_label(prefix: str, index: Shape, shape: Shape) -> str:
+    """A cell's name: digits run together while every axis is ≤ 10, else comma-separated.
+
+    >>> index_label("w", (0, 2), (3, 3)), index_label("x", (3, 11), (4, 12))
+    ('w02', 'x3,11')
+    """
+    sep = "" if all(n <= 10 for n in shape) else ","
+    return prefix + sep.join(str(i) for i in index)
+
+
+def unravel(flat: int, shape: Shape) -> Shape:
+    """Row-major multi-index of *flat* in *shape*.
+
+    >>> unravel(7, (4, 4))
+    (1, 3)
+    """
+    out = []
+    for n in reversed(shape):
+        flat, i = divmod(flat, n)
+        out.append(i)
+    return tuple(reversed(out))
