@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,12 @@ from convcalc.errors import ConvcalcError
 from convcalc.execute import avg_pool, conv, conv_transpose
 from convcalc.execute.matrix import check_matrix, dense_matrix, pool_matrix, tap_matrix
 from convcalc.shape import PaddingArg, WindowPlan, conv_plan, deconv_plan, pool_plan
-from convcalc.shape.matrix import conv_matrix_map, deconv_matrix_map, transpose_map
+from convcalc.shape.matrix import (
+    conv_matrix_map,
+    deconv_matrix_map,
+    matrix_view_line,
+    transpose_map,
+)
 
 
 @dataclass(frozen=True)
@@ -312,3 +318,28 @@ def test_pads_show_the_vanishing_columns() -> None:
     head = result.stdout.splitlines()[1].split()
     assert head == ["p-1", "x0", "x1", "x2", "p3"]
     assert body(result)[0] == ["w0", "w1", "w2", "·", "·"]
+
+
+@given(
+    n=st.integers(1, 9),
+    k=st.integers(1, 5),
+    s=st.integers(1, 4),
+    d=st.integers(1, 3),
+    mode=st.sampled_from(["same", "valid"]),
+    extra=st.integers(0, 3),
+)
+def test_matrix_view_line_prints_the_same_matrix(
+    n: int, k: int, s: int, d: int, mode: str, extra: int
+) -> None:
+    """The command deconv's --explain points to prints this layer's matrix (named padding
+    spelled as its explicit crop and output_padding)."""
+    try:
+        plan = deconv_plan((n,), k, stride=s, dilation=d, padding=mode, output_padding=extra)
+    except ConvcalcError:
+        assume(False)
+        raise
+    command = matrix_view_line(plan).split("print it: convcalc ")[1]
+    result = CliRunner().invoke(cli, [*shlex.split(command), "--json"])
+    assert result.exit_code == 0, (command, result.output)
+    taps = np.array(json.loads(result.stdout)["taps"])
+    assert np.array_equal(taps, tap_matrix(deconv_matrix_map(plan)))

@@ -33,6 +33,7 @@ __all__ = [
     "conv_matrix_map",
     "deconv_matrix_map",
     "index_label",
+    "matrix_view_line",
     "transpose_map",
     "unravel",
 ]
@@ -187,3 +188,34 @@ def unravel(flat: int, shape: Shape) -> Shape:
         flat, i = divmod(flat, n)
         out.append(i)
     return tuple(reversed(out))
+
+
+def matrix_view_line(plan: DeconvPlan) -> str:
+    """One line for a transposed convolution's explanations: its matrix view, and the
+    ``convcalc matrix`` command that prints it.
+
+    >>> from convcalc.shape.transpose import deconv_plan
+    >>> line = matrix_view_line(deconv_plan((3,), 3, stride=2, padding=1))
+    >>> for part in line.split("; "):
+    ...     print(part)
+    as a matrix: y = Cᵀ·x, C the 3 × 5 matrix of the convolution from 5 to 3
+    print it: convcalc matrix deconv -i 3 -k 3 -s 2 -d 1 -p 1:1 --output-padding 0
+    """
+
+    def sizes(values: Shape) -> str:
+        return "x".join(str(v) for v in values)
+
+    rows, cols = math.prod(plan.input), math.prod(plan.output)
+    pads = "x".join(f"{a.pad_low}:{a.pad_high}" for a in plan.axes)
+    command = (
+        f"convcalc matrix deconv -i {sizes(plan.input)} "
+        f"-k {sizes(tuple(a.kernel for a in plan.axes))} "
+        f"-s {sizes(tuple(a.stride for a in plan.axes))} "
+        f"-d {sizes(tuple(a.dilation for a in plan.axes))} -p {pads} "
+        f"--output-padding {sizes(plan.output_padding)}"
+    )
+    return (
+        f"as a matrix: y = Cᵀ·x, C the {rows} × {cols} matrix of the convolution from "
+        f"{'×'.join(map(str, plan.output))} to {'×'.join(map(str, plan.input))}; "
+        f"print it: {command}"
+    )
