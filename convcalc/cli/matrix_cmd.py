@@ -111,8 +111,21 @@ def _geometry_options(kernel_required: bool) -> Callable[[F], F]:
                     help="Kernel (window) size: one value for every axis, or 3x5"
                     + ("." if kernel_required else " [default: --kernel's shape]."),
                 ),
-                click.option("-s", "--stride", type=SIZES, help="Stride [default: 1]."),
-                click.option("-d", "--dilation", type=SIZES, default="1", show_default=True),
+                click.option(
+                    "-s",
+                    "--stride",
+                    type=SIZES,
+                    help="Stride: one value or one per axis [default: "
+                    + ("1]." if not kernel_required else "the window]."),
+                ),
+                click.option(
+                    "-d",
+                    "--dilation",
+                    type=SIZES,
+                    default="1",
+                    show_default=True,
+                    help="Dilation (gap between taps): one value or one per axis.",
+                ),
             ]
         ):
             f = option(f)
@@ -151,7 +164,14 @@ def _view(params: dict[str, Any]) -> View:
 
 @matrix.command()
 @_geometry_options(kernel_required=False)
-@click.option("-p", "--padding", type=PADDING, default="valid", show_default=True)
+@click.option(
+    "-p",
+    "--padding",
+    type=PADDING,
+    default="valid",
+    show_default=True,
+    help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
+)
 @KERNEL_VALUES
 @_view_options
 def conv(**params: Any) -> None:
@@ -218,7 +238,14 @@ def deconv(**params: Any) -> None:
 @matrix.command()
 @click.argument("op", type=click.Choice(["avg", "max"]))
 @_geometry_options(kernel_required=True)
-@click.option("-p", "--padding", type=PADDING, default="valid", show_default=True)
+@click.option(
+    "-p",
+    "--padding",
+    type=PADDING,
+    default="valid",
+    show_default=True,
+    help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
+)
 @CEIL_MODE
 @count_pad_option("count_include_pad")
 @_view_options

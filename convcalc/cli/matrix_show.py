@@ -131,17 +131,19 @@ def _echo_text(
         shown = p.taps
         padded = rt.padded_labels(names[1] if not m.transposed else names[0], p.index, p.pad)
         rows, cols = (padded, cols) if m.transposed else (rows, padded)
-    entries = texts(shown)
     click.echo(names[2])
     width = view.width or shutil.get_terminal_size().columns
-    table = rt.table_width(entries, rows, cols)
-    if table <= width:
+    narrowest = max(map(len, rows)) + 3 + 2 * len(cols) - 1  # entries of 1 character
+    entries = texts(shown) if narrowest <= width else None
+    table = narrowest if entries is None else rt.table_width(entries, rows, cols)
+    if entries is not None and table <= width:
         click.echo(rt.render_table(entries, rows, cols))
     else:
         click.echo(rt.render_sparsity(shown >= 0))
         click.echo(
             f"(one character per entry, {rt.FILLED} a tap and {rt.ZERO} a zero: the table "
-            f"would be {table} characters wide, over {width})"
+            f"would be {'at least ' if entries is None else ''}{table} characters wide, "
+            f"over {width})"
         )
     if view.pads:
         click.echo(

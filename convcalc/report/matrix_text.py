@@ -105,8 +105,11 @@ def render_sparsity(nonzero: npt.NDArray[np.bool_]) -> str:
     ■·
     ·■
     """
-    table = np.array([ZERO, FILLED], dtype=object)
-    return "\n".join("".join(row) for row in table[nonzero.astype(np.int64)].tolist())
+    rows, cols = nonzero.shape
+    if not rows or not cols:
+        return ""
+    cells = np.ascontiguousarray(np.where(nonzero, FILLED, ZERO).astype("<U1"))
+    return "\n".join(cells.view(f"<U{cols}").ravel().tolist())
 
 
 def summary_line(name: str, nonzero: npt.NDArray[np.bool_]) -> str:
@@ -121,9 +124,10 @@ def summary_line(name: str, nonzero: npt.NDArray[np.bool_]) -> str:
     count = int(nonzero.sum())
     spread = str(low) if low == high else f"{low}–{high}"
     density = 100.0 * count / max(rows * cols, 1)
+    shown = f"{density:.1f}" if density >= 0.1 or count == 0 else f"{density:.2g}"
     return (
         f"{name}: {rows} × {cols}, {spread} non-zeros per row, "
-        f"density {density:.1f}% ({count} of {rows * cols})"
+        f"density {shown}% ({count} of {rows * cols})"
     )
 
 
