@@ -24,6 +24,7 @@ from convcalc.cli.params import (
 )
 from convcalc.cli.run_options import KERNEL_NAMES
 from convcalc.errors import SpecError
+from convcalc.shape.matrix import DEFAULT_MAX_CELLS
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,7 +82,7 @@ def _view_options(f: F) -> F:
             click.option(
                 "--max-cells",
                 type=click.IntRange(1, MAX_CELLS_LIMIT),
-                default=250_000,
+                default=DEFAULT_MAX_CELLS,
                 show_default=True,
                 help="Refuse a matrix with more entries (rows × columns).",
             ),

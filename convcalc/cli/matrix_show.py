@@ -49,21 +49,25 @@ def show(
 
     from convcalc.execute import pool_divisor
     from convcalc.execute.matrix import check_matrix, dense_matrix, pool_matrix, tap_matrix
+    from convcalc.shape import WindowPlan
     from convcalc.shape.matrix import transpose_map
 
     if view.transpose:
         m = transpose_map(m)
     taps = tap_matrix(m)
-    if include_pad is not None:
-        dense: npt.NDArray[np.float64] | None = pool_matrix(m, plan, include_pad)  # type: ignore[arg-type]
-    else:
-        dense = None if kernel is None else dense_matrix(taps, kernel)
+    pool = plan if isinstance(plan, WindowPlan) and include_pad is not None else None
+    dense: npt.NDArray[np.float64] | None = None
+    if pool is not None:
+        dense = pool_matrix(m, pool, bool(include_pad))
+    elif kernel is not None:
+        dense = dense_matrix(taps, kernel)
     checked = None
     if view.check:
         weights = kernel
-        if include_pad is None and weights is None:  # symbols: check with random weights
+        numbers = dense
+        if numbers is None:  # symbols: check with random weights
             weights = np.random.default_rng(1).uniform(-1.0, 1.0, size=m.kernel)
-        numbers = dense if dense is not None else dense_matrix(taps, weights)  # type: ignore[arg-type]
+            numbers = dense_matrix(taps, weights)
         checked = check_matrix(numbers, m, plan, weights, include_pad)
     if view.save is not None:
         _save(view.save, dense)
@@ -71,9 +75,7 @@ def show(
     if view.as_json:
         _echo_json(kind, m, taps, dense, kernel, checked)
     else:
-        divisor = None
-        if include_pad is not None:
-            divisor = pool_divisor(plan, include_pad).ravel()  # type: ignore[arg-type]
+        divisor = None if pool is None else pool_divisor(pool, bool(include_pad)).ravel()
         texts = partial(_entries, m, kernel=kernel, divisor=divisor)
         title = f"{equation}    ({kind}, {_shape(m.rows)} ← {_shape(m.columns)})"
         _echo_text(m, taps, (rows_name, cols_name, title), view, texts)
