@@ -343,3 +343,19 @@ def test_matrix_view_line_prints_the_same_matrix(
     assert result.exit_code == 0, (command, result.output)
     taps = np.array(json.loads(result.stdout)["taps"])
     assert np.array_equal(taps, tap_matrix(deconv_matrix_map(plan)))
+
+
+def test_huge_kernel_over_padding_is_refused_quickly() -> None:
+    """Two windows over one real cell, but 10**8 taps each: refused before listing them."""
+    result = matrix("conv", "-i", "1", "-k", "100000000", "-p", "100000000:0")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: axis 0: 2 windows × 100000000 taps = 200000000 taps to list, over the limit "
+        "of 250000 (--max-cells)\n"
+    )
+
+
+def test_huge_kernel_under_huge_crop_is_refused_quickly() -> None:
+    result = matrix("deconv", "-i", "2", "-k", "100000000", "-p", "49999999:50000000")
+    assert result.exit_code == 1
+    assert "2 windows × 100000000 taps = 200000000 taps to list" in result.stderr

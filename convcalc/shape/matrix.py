@@ -18,6 +18,7 @@ convolution is the transpose of the forward convolution whose gradient it is
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from convcalc.errors import SpecError
@@ -94,8 +95,23 @@ def check_cells(rows: int, columns: int, max_cells: int) -> None:
         )
 
 
-def _axis_reads(axis: AxisPlan) -> AxisReads:
-    return tuple(tuple(axis.taps(j)) for j in range(axis.output))
+def _all_reads(axes: Sequence[AxisPlan], max_cells: int) -> tuple[AxisReads, ...]:
+    """Every axis' reads; refused when one lists more than *max_cells* taps (a kernel far
+    wider than the input, over huge pads).
+
+    >>> from convcalc.shape import conv_axis
+    >>> _all_reads([conv_axis(1, 10**6, padding=(10**6, 0))], 1000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    convcalc.errors.SpecError: axis 0: 2 windows × 1000000 taps = 2000000 taps to list, over ...
+    """
+    for axis, a in enumerate(axes):
+        if a.output * a.kernel > max_cells:
+            raise SpecError(
+                f"axis {axis}: {a.output} windows × {a.kernel} taps = {a.output * a.kernel} "
+                f"taps to list, over the limit of {max_cells} (--max-cells)"
+            )
+    return tuple(tuple(tuple(a.taps(j)) for j in range(a.output)) for a in axes)
 
 
 def conv_matrix_map(plan: WindowPlan, max_cells: int = DEFAULT_MAX_CELLS) -> MatrixMap:
@@ -111,7 +127,7 @@ def conv_matrix_map(plan: WindowPlan, max_cells: int = DEFAULT_MAX_CELLS) -> Mat
         plan.output,
         plan.input,
         tuple(a.kernel for a in plan.axes),
-        tuple(_axis_reads(a) for a in plan.axes),
+        _all_reads(plan.axes, max_cells),
     )
 
 
@@ -152,7 +168,7 @@ def deconv_matrix_map(plan: DeconvPlan, max_cells: int = DEFAULT_MAX_CELLS) -> M
         plan.input,
         plan.output,
         tuple(a.kernel for a in axes),
-        tuple(_axis_reads(a) for a in axes),
+        _all_reads(axes, max_cells),
         transposed=True,
     )
 
