@@ -27,7 +27,7 @@ from convcalc.execute.conv import conv
 from convcalc.execute.pool import avg_pool, pool_divisor
 from convcalc.execute.transpose import conv_transpose
 from convcalc.shape import DeconvPlan, WindowPlan
-from convcalc.shape.matrix import DEFAULT_MAX_CELLS, MatrixMap, check_cells
+from convcalc.shape.matrix import DEFAULT_MAX_CELLS, AxisReads, MatrixMap, check_cells
 
 __all__ = [
     "MatrixCheck",
@@ -53,13 +53,14 @@ class PaddedTaps:
     index: IntArray
 
 
-def _axis_taps(reads: tuple[tuple[int, ...], ...], low: int, size: int) -> IntArray:
+def _axis_taps(reads: AxisReads, low: int, size: int) -> IntArray:
     """One axis: ``taps[j, i]`` = the tap window ``j`` reads cell ``low + i`` with, else -1."""
-    r = np.array(reads, dtype=np.int64).reshape(len(reads), -1)
-    taps = np.full((r.shape[0], size), -1, dtype=np.int64)
-    rows = np.repeat(np.arange(r.shape[0]), r.shape[1])
-    cols = r.ravel() - low
-    tap = np.tile(np.arange(r.shape[1]), r.shape[0])
+    starts = np.arange(reads.starts.start, reads.starts.stop, reads.starts.step, dtype=np.int64)
+    offsets = np.arange(reads.offsets.start, reads.offsets.stop, reads.offsets.step)
+    cols = starts[:, None] + offsets[None, :] - low
+    taps = np.full((starts.size, size), -1, dtype=np.int64)
+    rows = np.broadcast_to(np.arange(starts.size)[:, None], cols.shape)
+    tap = np.broadcast_to(np.arange(offsets.size)[None, :], cols.shape)
     keep = (cols >= 0) & (cols < size)
     taps[rows[keep], cols[keep]] = tap[keep]
     return taps
@@ -101,8 +102,8 @@ def padded_taps(m: MatrixMap, max_cells: int = DEFAULT_MAX_CELLS) -> PaddedTaps:
     """
     ranges = []
     for reads, n in zip(m.reads, m.inputs, strict=True):
-        cells = [i for window in reads for i in window]
-        low, high = min([0, *cells]), max([n - 1, *cells])
+        first, last = reads.taps(0)[0], reads.taps(len(reads.starts) - 1)[-1]
+        low, high = min(0, first), max(n - 1, last)
         ranges.append((low, high - low + 1))
     try:
         check_cells(int(np.prod(m.windows)), int(np.prod([n for _, n in ranges])), max_cells)

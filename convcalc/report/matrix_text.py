@@ -13,13 +13,14 @@ y1 │  · w0 w1
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from convcalc.shape.matrix import index_label, unravel
+from convcalc.shape.matrix import label_separator
 
 __all__ = [
     "ZERO",
@@ -37,13 +38,25 @@ FILLED = "■"
 
 
 def cell_labels(prefix: str, shape: tuple[int, ...]) -> list[str]:
-    """Row-major labels of every cell of *shape*.
+    """Row-major labels of every cell of *shape*, as :func:`~convcalc.shape.matrix.index_label`
+    names one.
 
-    >>> cell_labels("x", (2, 2))
-    ['x00', 'x01', 'x10', 'x11']
+    >>> cell_labels("x", (2, 2)), cell_labels("x", (1, 11))[-1]
+    (['x00', 'x01', 'x10', 'x11'], 'x0,10')
     """
-    total = int(np.prod(shape))
-    return [index_label(prefix, unravel(i, shape), shape) for i in range(total)]
+    sep = label_separator(shape)
+    names = [[str(i) for i in range(n)] for n in shape]
+    return [prefix + sep.join(index) for index in itertools.product(*names)]
+
+
+def index_columns(shape: tuple[int, ...]) -> list[list[int]]:
+    """The N-d index of every cell of *shape*, row-major (the JSON index maps).
+
+    >>> index_columns((2, 2))
+    [[0, 0], [0, 1], [1, 0], [1, 1]]
+    """
+    grids = np.unravel_index(np.arange(int(np.prod(shape))), shape)
+    return np.stack(grids, axis=1).tolist()  # type: ignore[no-any-return]
 
 
 def padded_labels(
@@ -85,10 +98,12 @@ def render_table(entries: list[list[str]], rows: Sequence[str], columns: Sequenc
     """The matrix as aligned text, one right-aligned column per input cell."""
     width = max(len(s) for s in [*columns, *(e for row in entries for e in row)])
     gutter = max(len(r) for r in rows)
-    head = " " * (gutter + 3) + " ".join(c.rjust(width) for c in columns)
+    head = " " * (gutter + 3) + " ".join([c.rjust(width) for c in columns])
     lines = [head.rstrip()]
-    for label, row in zip(rows, entries, strict=True):
-        lines.append(f"{label.ljust(gutter)} │ " + " ".join(e.rjust(width) for e in row))
+    lines += [
+        f"{label.ljust(gutter)} │ " + " ".join([e.rjust(width) for e in row])
+        for label, row in zip(rows, entries, strict=True)
+    ]
     return "\n".join(lines)
 
 
@@ -157,8 +172,8 @@ def matrix_document(
         "shape": [n_rows, n_cols],
         "row_shape": list(rows),
         "column_shape": list(columns),
-        "row_index": [list(unravel(r, rows)) for r in range(n_rows)],
-        "column_index": [list(unravel(c, columns)) for c in range(n_cols)],
+        "row_index": index_columns(rows),
+        "column_index": index_columns(columns),
         "weights": list(names),
         "taps": taps.tolist(),
         "matrix": None if dense is None else dense.tolist(),

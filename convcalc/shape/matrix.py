@@ -11,8 +11,8 @@ convolution is the transpose of the forward convolution whose gradient it is
 
 >>> from convcalc.shape import conv_plan
 >>> m = conv_matrix_map(conv_plan((4, 4), 3))
->>> m.shape, m.reads[0][0]
-((4, 16), (0, 1, 2))
+>>> m.shape, list(m.reads[0].taps(0))
+((4, 16), [0, 1, 2])
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from convcalc.shape.window import AxisPlan, WindowPlan
 
 __all__ = [
     "DEFAULT_MAX_CELLS",
+    "AxisReads",
     "MatrixMap",
     "adjoint_axis",
     "check_cells",
     "conv_matrix_map",
     "deconv_matrix_map",
     "index_label",
+    "label_separator",
     "matrix_view_line",
     "transpose_map",
     "unravel",
@@ -42,18 +44,45 @@ __all__ = [
 DEFAULT_MAX_CELLS = 250_000
 """Largest matrix (rows × columns) built unless ``--max-cells`` allows more."""
 
-AxisReads = tuple[tuple[int, ...], ...]
-"""One axis: ``reads[j][t]`` is the input index window ``j`` reads at tap ``t`` (outside
-``[0, input)``: a pad cell)."""
+
+@dataclass(frozen=True, slots=True)
+class AxisReads:
+    """One axis: window ``j`` reads input ``starts[j] + offsets[t]`` at tap ``t`` (outside
+    ``[0, input)``: a pad cell). Both are ranges taken from the plan's
+    :meth:`~convcalc.shape.window.AxisPlan.window_start` and
+    :meth:`~convcalc.shape.window.AxisPlan.taps`, so they cost nothing to hold.
+
+    >>> from convcalc.shape import conv_axis
+    >>> r = AxisReads.of(conv_axis(5, 3, stride=2, padding=(1, 1)))
+    >>> r.starts, r.offsets, list(r.taps(1))
+    (range(-1, 4, 2), range(0, 3), [1, 2, 3])
+    """
+
+    starts: range
+    offsets: range
+
+    @classmethod
+    def of(cls, axis: AxisPlan) -> AxisReads:
+        first = axis.taps(0)
+        last = axis.window_start(axis.output - 1)
+        return cls(
+            range(first.start, last + 1, axis.stride),
+            range(0, first.stop - first.start, first.step),
+        )
+
+    def taps(self, j: int) -> range:
+        """The input indices window *j* reads, tap by tap."""
+        start = self.starts[j]
+        return range(start, start + self.offsets.stop, self.offsets.step)
 
 
 @dataclass(frozen=True, slots=True)
 class MatrixMap:
     """The index map of ``C`` for one layer.
 
-    ``forward`` is the convolution (or pooling) whose windows are listed: ``windows`` outputs
-    read ``inputs`` cells, per axis ``reads``. For a convolution ``C`` has one row per window
-    and one column per input cell; for a transposed convolution (``transposed``) ``C`` is the
+    The windows of a convolution (or pooling) are listed: ``windows`` outputs read
+    ``inputs`` cells, per axis :class:`AxisReads`. For a convolution ``C`` has one row per
+    window and one column per input cell; for a transposed convolution (``transposed``) ``C`` is the
     transpose: one row per cell of its output, one column per cell of its input.
     """
 
@@ -111,7 +140,7 @@ def _all_reads(axes: Sequence[AxisPlan], max_cells: int) -> tuple[AxisReads, ...
                 f"axis {axis}: {a.output} windows × {a.kernel} taps = {a.output * a.kernel} "
                 f"taps to list, over the limit of {max_cells} (--max-cells)"
             )
-    return tuple(tuple(tuple(a.taps(j)) for j in range(a.output)) for a in axes)
+    return tuple(AxisReads.of(a) for a in axes)
 
 
 def conv_matrix_map(plan: WindowPlan, max_cells: int = DEFAULT_MAX_CELLS) -> MatrixMap:
@@ -119,8 +148,8 @@ def conv_matrix_map(plan: WindowPlan, max_cells: int = DEFAULT_MAX_CELLS) -> Mat
 
     >>> from convcalc.shape import conv_plan
     >>> m = conv_matrix_map(conv_plan((5,), 3, stride=2, padding="same"))
-    >>> m.shape, m.reads[0]
-    ((3, 5), ((-1, 0, 1), (1, 2, 3), (3, 4, 5)))
+    >>> m.shape, [list(m.reads[0].taps(j)) for j in range(3)]
+    ((3, 5), [[-1, 0, 1], [1, 2, 3], [3, 4, 5]])
     """
     check_cells(math.prod(plan.output), math.prod(plan.input), max_cells)
     return MatrixMap(
@@ -189,8 +218,12 @@ def index_label(prefix: str, index: Shape, shape: Shape) -> str:
     >>> index_label("w", (0, 2), (3, 3)), index_label("x", (3, 11), (4, 12))
     ('w02', 'x3,11')
     """
-    sep = "" if all(n <= 10 for n in shape) else ","
-    return prefix + sep.join(str(i) for i in index)
+    return prefix + label_separator(shape).join(str(i) for i in index)
+
+
+def label_separator(shape: Shape) -> str:
+    """How :func:`index_label` joins indices: ``""`` while every axis is ≤ 10, else ``","``."""
+    return "" if all(n <= 10 for n in shape) else ","
 
 
 def unravel(flat: int, shape: Shape) -> Shape:
