@@ -316,7 +316,8 @@ def test_shape_explain() -> None:
         "1",
         "--explain",
     )
-    assert data["explain"][-1].endswith("= 14 = out")
+    assert data["explain"][-2].endswith("= 14 = out")
+    assert data["explain"][-1].startswith("as a matrix: y = Cᵀ·x")
     inv = ok_json("shape", "invert", "-o", "7", "-k", "3", "-s", "2", "-p", "1", "--explain")
     assert inv["explain"][0] == "conv input 13:"
     pool = ok_json("shape", "pool", "-i", "5", "-k", "2", "-p", "1", "--ceil-mode", "--explain")

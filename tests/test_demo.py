@@ -15,4 +15,5 @@ def test_demo_runs_every_step() -> None:
     assert "inputs 11..12 (0-based) are never reached by a window: dropped" in out
     assert "[0, 1, 2.5, 4, 1.5]" in out
     assert "36  36  0  0  -36  -36" in out
-    assert out.count("$ convcalc ") == 5
+    assert "y00 │ w00 w01 w02   · w10 w11 w12   · w20 w21 w22   ·   ·   ·   ·   ·" in out
+    assert out.count("$ convcalc ") == 6

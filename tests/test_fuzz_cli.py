@@ -740,6 +740,34 @@ def run_call(draw: st.DrawFn) -> Call:
     return Call(("run", kind, *argv), stdin)
 
 
+MATRIX_VIEW = [
+    Opt("--transpose"),
+    Opt("--json"),
+    Opt("--save", out_path([".npy", ".npz", ".json", ".txt", ".csv"])),
+    Opt("--check"),
+    Opt("--pads"),
+    Opt("--max-cells", clean_or_wild(st.integers(1, 10**6).map(str), NUMBER)),
+    Opt("-w", clean_or_wild(st.integers(20, 200).map(str), st.one_of(MEDIUM, NUMBER))),
+]
+MATRIX_GEOMETRY = [Opt("-i", sizes(), required=True), *GEOMETRY]
+MATRIX_KERNEL = Opt("--kernel", RUN_KERNEL)
+
+
+@st.composite
+def matrix_call(draw: st.DrawFn) -> Call:
+    kind = draw(st.sampled_from(["conv", "deconv", "pool"]))
+    extra = {
+        "conv": [MATRIX_KERNEL],
+        "deconv": [*DECONV_EXTRA, MATRIX_KERNEL],
+        "pool": [*POOL_EXTRA[:1], *POOL_EXTRA[2:]],
+    }[kind]
+    argv = draw(options([*MATRIX_GEOMETRY, *extra, *MATRIX_VIEW]))
+    if kind == "pool":
+        op = clean_or_wild(st.just("avg"), st.sampled_from(["avg", "max", "sum", ""]))
+        argv = [draw(op), *argv]
+    return Call(("matrix", kind, *argv))
+
+
 LAYER = st.one_of(
     st.tuples(
         st.sampled_from(["conv", "deconv", "pool max", "pool avg"]),
@@ -838,7 +866,8 @@ MISC = st.one_of(
 
 CALLS: st.SearchStrategy[Call] = st.one_of(
     SHAPE, SHAPE, COMPARE, port_call(), SOLVE, SOLVE, diagram_call(), diagram_call(),
-    run_call(), run_call(), run_call(), chain_call(), chain_call(), MISC,
+    run_call(), run_call(), run_call(), chain_call(), chain_call(), matrix_call(),
+    matrix_call(), MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""

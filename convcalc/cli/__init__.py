@@ -39,6 +39,7 @@ COMMANDS = {
     "solve": "convcalc.cli.solve_cmd:solve",
     "run": "convcalc.cli.run_cmd:run",
     "demo": "convcalc.cli.demo_cmd:demo",
+    "matrix": "convcalc.cli.matrix_cmd:matrix",
 }
 
 
@@ -118,6 +119,7 @@ def cli() -> None:
     convcalc compare conv -i 6 -k 3 -s 2 -p same         every framework side by side
     convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same
     convcalc solve deconv -i 7 --to 14 -k 3 -s 2         which padding/output_padding
+    convcalc matrix conv -i 4x4 -k 3                     the layer as y = C·x (and Cᵀ)
     convcalc completion bash                             shell completion script
     """
 

@@ -56,6 +56,11 @@ STEPS = (
         "A transposed convolution back from 7: which sizes, which output_padding?",
         "shape invert -o 7 -k 3 -s 2 -p 1",
     ),
+    (
+        "The primer's matrix: a 4×4 input, a 3×3 kernel → y = C·x with C 4×16 "
+        "(its transpose Cᵀ is the transposed convolution)",
+        "matrix conv -i 4x4 -k 3 -w 100",
+    ),
 )
 
 
@@ -68,7 +73,7 @@ STEPS = (
 )
 @click.pass_context
 def demo(ctx: click.Context, write_examples: str | None) -> None:
-    """A short tour on built-in examples: shapes, a diagram, two runs, an inversion.
+    """A short tour on built-in examples: shapes, a diagram, two runs, an inversion, a matrix.
 
     \b
     convcalc demo

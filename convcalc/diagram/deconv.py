@@ -24,6 +24,7 @@ from convcalc.diagram.strip import OutputRow, output_rows, strip_margin, strip_r
 from convcalc.diagram.words import border_text, geometry, per_axis, shape_text, summary
 from convcalc.shape import DeconvPlan
 from convcalc.shape.explain import explain_border, explain_deconv
+from convcalc.shape.matrix import matrix_view_line
 
 __all__ = ["DeconvDiagram"]
 
@@ -202,4 +203,5 @@ class DeconvDiagram(Diagram):
         return extra
 
     def summary(self) -> list[tuple[str, list[str]]]:
-        return summary(self.plan.axes, lambda a: explain_deconv(a) + explain_border(a))
+        lines = summary(self.plan.axes, lambda a: explain_deconv(a) + explain_border(a))
+        return [*lines, ("as a matrix", [matrix_view_line(self.plan).split(": ", 1)[1]])]

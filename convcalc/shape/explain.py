@@ -262,6 +262,13 @@ def explain_plan(axes: Sequence[AxisPlan | DeconvAxis]) -> list[str]:
         lines = explain_deconv_steps(a) if isinstance(a, DeconvAxis) else explain_steps(a)
         prefix = f"axis {i}: " if len(axes) > 1 else ""
         out += [prefix + line for line in lines]
+    if axes and all(isinstance(a, DeconvAxis) for a in axes):
+        from convcalc.shape.matrix import matrix_view_line
+        from convcalc.shape.transpose import DeconvPlan
+
+        out.append(
+            matrix_view_line(DeconvPlan(tuple(a for a in axes if isinstance(a, DeconvAxis))))
+        )
     return out
 
 
