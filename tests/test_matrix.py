@@ -359,3 +359,22 @@ def test_huge_kernel_under_huge_crop_is_refused_quickly() -> None:
     result = matrix("deconv", "-i", "2", "-k", "100000000", "-p", "49999999:50000000")
     assert result.exit_code == 1
     assert "2 windows × 100000000 taps = 200000000 taps to list" in result.stderr
+
+
+def test_kernel_with_more_taps_than_max_cells_is_refused() -> None:
+    """A 192×192×192 kernel over a 2×2×2 input (found by fuzzing: 46 s before the limit)."""
+    result = matrix("conv", "--check", "-s", "192", "-k", "192", "-i", "2x2x2", "-p", "same")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: the kernel has 7077888 taps, over the limit of 250000 (--max-cells)\n"
+    )
+
+
+def test_check_over_its_budget_is_refused() -> None:
+    """216,000 windows × 216,000 taps: the matrix fits, the executor's layer would not."""
+    result = matrix("conv", "-i", "1x1x1", "-k", "60", "-p", "59", "--check")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --check would run a layer of 46656000000 products (windows × kernel taps), "
+        "over the limit of 100000000\n"
+    )

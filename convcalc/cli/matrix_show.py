@@ -78,7 +78,8 @@ def show(
         divisor = None if pool is None else pool_divisor(pool, bool(include_pad)).ravel()
         texts = partial(_entries, m, kernel=kernel, divisor=divisor)
         title = f"{equation}    ({kind}, {_shape(m.rows)} ← {_shape(m.columns)})"
-        _echo_text(m, taps, (rows_name, cols_name, title), view, texts)
+        nonzero = taps >= 0 if dense is None else dense != 0
+        _echo_text(m, taps, (rows_name, cols_name, title), view, texts, nonzero)
         if checked is not None:
             click.echo(_check_line(checked, view.transpose))
     if checked is not None and not checked.agrees:
@@ -120,8 +121,10 @@ def _echo_text(
     names: tuple[str, str, str],
     view: View,
     texts: Callable[[npt.NDArray[np.int64]], list[list[str]]],
+    nonzero: npt.NDArray[np.bool_],
 ) -> None:
-    """The table, or the sparsity picture when it is wider than the line; the summary."""
+    """The table, or the sparsity picture when it is wider than the line; the summary
+    (counting *nonzero* entries: a zero weight is a zero)."""
     from convcalc.execute.matrix import padded_taps
     from convcalc.report import matrix_text as rt
 
@@ -153,17 +156,14 @@ def _echo_text(
             if m.transposed
             else "p… columns: pad cells; they multiply zeros, so they vanish from the matrix"
         )
-    click.echo(rt.summary_line("Cᵀ" if view.transpose else "C", taps >= 0))
+    click.echo(rt.summary_line("Cᵀ" if view.transpose else "C", nonzero))
 
 
 def _symbols(m: MatrixMap) -> list[str]:
     """``w00 … w22``: the kernel taps, row-major."""
-    from convcalc.shape.matrix import index_label, unravel
+    from convcalc.report.matrix_text import cell_labels
 
-    count = 1
-    for n in m.kernel:
-        count *= n
-    return [index_label("w", unravel(t, m.kernel), m.kernel) for t in range(count)]
+    return cell_labels("w", m.kernel)
 
 
 def _check_line(checked: MatrixCheck, transposed: bool) -> str:

@@ -30,6 +30,7 @@ from convcalc.shape import DeconvPlan, WindowPlan
 from convcalc.shape.matrix import DEFAULT_MAX_CELLS, AxisReads, MatrixMap, check_cells
 
 __all__ = [
+    "CHECK_PRODUCTS",
     "MatrixCheck",
     "PaddedTaps",
     "check_matrix",
@@ -38,6 +39,10 @@ __all__ = [
     "pool_matrix",
     "tap_matrix",
 ]
+
+CHECK_PRODUCTS = 10**8
+"""Most multiply-adds (windows × kernel taps) :func:`check_matrix` asks the executor for
+(about a second); larger checks are refused, naming the count."""
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -178,6 +183,12 @@ def check_matrix(
     >>> check_matrix(dense_matrix(tap_matrix(m), w), m, conv_plan((5,), 3, stride=2), w).agrees
     True
     """
+    products = int(np.prod(m.windows)) * int(np.prod(m.kernel))
+    if products > CHECK_PRODUCTS:
+        raise SpecError(
+            f"--check would run a layer of {products} products (windows × kernel taps), "
+            f"over the limit of {CHECK_PRODUCTS}"
+        )
     rng = np.random.default_rng(seed)
     v = rng.uniform(-1.0, 1.0, size=m.columns)
     ref, operation = _reference(v, m, layer, kernel, pool)

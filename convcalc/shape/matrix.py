@@ -126,7 +126,7 @@ def check_cells(rows: int, columns: int, max_cells: int) -> None:
 
 def _all_reads(axes: Sequence[AxisPlan], max_cells: int) -> tuple[AxisReads, ...]:
     """Every axis' reads; refused when one lists more than *max_cells* taps (a kernel far
-    wider than the input, over huge pads).
+    wider than the input, over huge pads), or the kernel has more taps than that.
 
     >>> from convcalc.shape import conv_axis
     >>> _all_reads([conv_axis(1, 10**6, padding=(10**6, 0))], 1000)  # doctest: +ELLIPSIS
@@ -140,6 +140,9 @@ def _all_reads(axes: Sequence[AxisPlan], max_cells: int) -> tuple[AxisReads, ...
                 f"axis {axis}: {a.output} windows × {a.kernel} taps = {a.output * a.kernel} "
                 f"taps to list, over the limit of {max_cells} (--max-cells)"
             )
+    taps = math.prod(a.kernel for a in axes)
+    if taps > max_cells:
+        raise SpecError(f"the kernel has {taps} taps, over the limit of {max_cells} (--max-cells)")
     return tuple(AxisReads.of(a) for a in axes)
 
 
