@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gzip
 import json
 import os
 import re
@@ -31,6 +32,7 @@ import sys
 import time
 import traceback
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,9 @@ from convcalc.cli import cli
 # ---------------------------------------------------------------------------------------
 # Running one call: time limit, address-space cap, outcome checks
 # ---------------------------------------------------------------------------------------
+
+KERAS_FIXTURES = Path(__file__).parent / "fixtures" / "keras"
+"""Keras model configs recorded by ``tools/gen_keras_fixtures.py`` (``chain MODEL``)."""
 
 TMP = "{TMP}"
 """Placeholder for the per-module scratch directory in generated arguments and stdin."""
@@ -292,6 +297,13 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "net.txt").write_text("conv k3 s2 p1 c8\npool max k2\nfc 10\n")
     (tmp / "net.json").write_text("{not json")
     (tmp / "somedir").mkdir()
+    keras_config = gzip.decompress((KERAS_FIXTURES / "seq_1d.json.gz").read_bytes())
+    (tmp / "model.json").write_bytes(keras_config)
+    with zipfile.ZipFile(tmp / "model.keras", "w") as archive:
+        archive.writestr("config.json", keras_config)
+    with zipfile.ZipFile(tmp / "nocfg.keras", "w") as archive:
+        archive.writestr("metadata.json", "{}")
+    (tmp / "bytes.keras").write_bytes(bytes(range(256)) * 4)
     made = CliRunner().invoke(
         cli,
         ["run", "pool", "-k", "2", "--indices", str(tmp / "idx.npy"), "-o", str(tmp / "y.npy")],
@@ -789,6 +801,15 @@ CHAIN_SPEC = st.one_of(
     st.sampled_from([f"{TMP}/net.txt", f"{TMP}/net.json", "missing.json", f"{TMP}/somedir", ""]),
     st.sampled_from(
         [
+            f"{TMP}/model.json",
+            f"{TMP}/model.keras",
+            f"{TMP}/nocfg.keras",
+            f"{TMP}/bytes.keras",
+            "missing.keras",
+        ]
+    ),
+    st.sampled_from(
+        [
             "deconv k4 s2 p1 x18",
             "upsample f2 x20",
             "conv k3 p1 c8 x1000",
@@ -809,6 +830,7 @@ def chain_call(draw: st.DrawFn) -> Call:
                 Opt("--channels-first"),
                 Opt("--list"),
                 Opt("--json"),
+                Opt("--all"),
                 Opt("-i", sizes(4)),
             ]
         )
