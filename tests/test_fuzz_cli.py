@@ -53,6 +53,9 @@ from convcalc.cli import cli
 KERAS_FIXTURES = Path(__file__).parent / "fixtures" / "keras"
 """Keras model configs recorded by ``tools/gen_keras_fixtures.py`` (``chain MODEL``)."""
 
+ONNX_FIXTURES = Path(__file__).parent / "fixtures" / "onnx"
+"""ONNX models written by ``tools/gen_onnx_fixtures.py`` (``chain MODEL``)."""
+
 TMP = "{TMP}"
 """Placeholder for the per-module scratch directory in generated arguments and stdin."""
 
@@ -304,6 +307,10 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with zipfile.ZipFile(tmp / "nocfg.keras", "w") as archive:
         archive.writestr("metadata.json", "{}")
     (tmp / "bytes.keras").write_bytes(bytes(range(256)) * 4)
+    for name in ("zoo", "deconvs"):  # symbolic H×W (needs -i), and a fixed-size model
+        raw = gzip.decompress((ONNX_FIXTURES / f"{name}.onnx.gz").read_bytes())
+        (tmp / f"{name}.onnx").write_bytes(raw)
+    (tmp / "cut.onnx").write_bytes(raw[: len(raw) // 2])
     made = CliRunner().invoke(
         cli,
         ["run", "pool", "-k", "2", "--indices", str(tmp / "idx.npy"), "-o", str(tmp / "y.npy")],
@@ -806,6 +813,11 @@ CHAIN_SPEC = st.one_of(
             f"{TMP}/nocfg.keras",
             f"{TMP}/bytes.keras",
             "missing.keras",
+            f"{TMP}/zoo.onnx",
+            f"{TMP}/zoo.onnx",
+            f"{TMP}/deconvs.onnx",
+            f"{TMP}/cut.onnx",
+            "missing.onnx",
         ]
     ),
     st.sampled_from(

@@ -122,7 +122,7 @@ def test_table_folds_shape_preserving_layers(tmp_path: Path) -> None:
     short, full = run("chain", path), run("chain", "--all", path)
     assert short.exit_code == 0 and full.exit_code == 0
     assert "Conv1_relu" not in short.stdout and "Conv1_relu" in full.stdout
-    assert "not shown (--all shows them)" in short.stdout
+    assert "layers not shown (--all shows them)" in short.stdout
 
 
 def _edited(name: str, edit: Any) -> bytes:

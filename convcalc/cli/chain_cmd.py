@@ -22,9 +22,9 @@ SPEC_FILE_SUFFIXES = (".txt", ".spec", ".json", ".yaml", ".yml")
 """A spec argument ending in one of these is a spec file (read, or an error if it is
 missing); any other word is a file only when such a file exists, else it is the layers."""
 
-MODEL_FILE_SUFFIXES = (".onnx", ".h5", ".pt", ".pth", ".pb", ".tflite")
-"""Model files convcalc does not read (yet): one ``Error:`` line says so (``.keras`` and
-Keras ``.json`` configs are read by :mod:`convcalc.cli.chain_model`)."""
+MODEL_FILE_SUFFIXES = (".h5", ".pt", ".pth", ".pb", ".tflite")
+"""Model files convcalc does not read (yet): one ``Error:`` line says so (``.onnx``,
+``.keras`` and Keras ``.json`` configs are read by :mod:`convcalc.cli.chain_model`)."""
 
 
 def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int | None]:
@@ -225,7 +225,7 @@ def chain(
 
     SPEC is a built-in name (resnet18, resnet-stem, vgg16, unet; see --list), a JSON file,
     a text file with one layer per line, or the layers themselves. It may also be a model
-    file: a Keras .keras or model.to_json() file; -i then gives the input's spatial
+    file: .onnx, a Keras .keras or model.to_json() file; -i then gives the input's spatial
     size (224x224) or its full shape batch first (1x224x224x3).
 
     \b

@@ -12,7 +12,7 @@ from convcalc.errors import SpecError
 
 __all__ = ["MODEL_SUFFIXES", "chain_model", "keras_json"]
 
-MODEL_SUFFIXES = (".keras",)
+MODEL_SUFFIXES = (".onnx", ".keras")
 """Suffixes that always name a model file (a ``.json`` is one when it holds a Keras
 config)."""
 
@@ -48,10 +48,16 @@ def chain_model(
     path = Path(word)
     runs: list[str | None] = list(sizes) or [None]
     results: list[GraphResult] = []
-    from convcalc.network.readers.keras import read_keras, run_keras
+    if word.lower().endswith(".onnx"):
+        from convcalc.network.readers.onnx import load_onnx, run_onnx
 
-    data = keras if keras is not None else read_keras(path)
-    results = [run_keras(data, s) for s in runs]
+        model = load_onnx(path)
+        results = [run_onnx(model, s, path.stem) for s in runs]
+    else:
+        from convcalc.network.readers.keras import read_keras, run_keras
+
+        data = keras if keras is not None else read_keras(path)
+        results = [run_keras(data, s) for s in runs]
     if not results[0].rows:
         raise SpecError(f"{path}: the model has no layers")
     if as_json:

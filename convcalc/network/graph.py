@@ -39,10 +39,14 @@ from convcalc.network.layers import Step, step
 from convcalc.network.spec import LayerSpec
 from convcalc.shape.axes import Pair, Shape, check_size
 
-__all__ = ["GraphResult", "GraphRow", "GraphRun", "LayerSpec", "Value", "broadcast"]
+__all__ = ["GraphResult", "GraphRow", "GraphRun", "LayerSpec", "Out", "Value", "broadcast"]
 
 Dim = int | None
 """A tensor dimension: ``None`` only for an unbound batch."""
+
+Scalar = int | float | None
+"""One folded constant: an int (shape arithmetic), a float (Resize scales), ``None``
+(an unbound batch size read by ``Shape``)."""
 
 MAX_GRAPH_NODES = 100_000
 """Most nodes or layers a model may have (bounded work on hostile files)."""
@@ -57,7 +61,7 @@ class Value:
     shape: tuple[Dim, ...]
     axes: tuple[int, ...] | None = None
     node: int | None = None
-    const: tuple[Dim, ...] | None = None
+    const: tuple[Scalar, ...] | None = None
     producer: str | None = None
 
     @property
@@ -71,6 +75,19 @@ class Value:
             return self.shape[-1] if len(self.shape) >= 2 else None
         rest = [d for i, d in enumerate(self.shape) if i and i not in self.axes]
         return None if any(d is None for d in rest) else math.prod(d or 0 for d in rest)
+
+
+@dataclass(frozen=True, slots=True)
+class Out:
+    """What a reader's step returns: the output tensors and the row's extras (``params``
+    and ``macs`` override the window step's; ``macs`` here count the whole batch, the
+    window step's count one sample and are multiplied by the batch)."""
+
+    values: list[Value]
+    done: Step | None = None
+    kind: str = ""
+    params: int | None = None
+    macs: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +108,7 @@ class GraphRow:
     macs: int | None = 0
     note: str = ""
     extra: tuple[tuple[Dim, ...], ...] = ()
+    constant: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +177,7 @@ class GraphRun:
         shape: Sequence[Dim],
         axes: Sequence[int] | None,
         sources: Sequence[tuple[Value, Mapper]],
-        const: Sequence[Dim] | None = None,
+        const: Sequence[Scalar] | None = None,
     ) -> Value:
         """A new tensor computed from *sources* (each with the mapper of its edge; a
         mapper only applies between images, else the whole input or the same forms)."""
@@ -178,8 +196,8 @@ class GraphRun:
                 edges.append((src.node, Whole(src.spatial)))
             else:
                 edges.append((src.node, mapper))
-        if not edges and const is None and not any(s.node is not None for s, _ in sources):
-            node = None
+        if not edges:
+            node = None  # weights, constants and shape arithmetic see no input cell
         else:
             spatial = tuple(int(shape[a] or 0) for a in out_axes) if out_axes else ()
             n = Node(spatial, None, edges)
@@ -248,12 +266,12 @@ class GraphRun:
                 note = note or "receptive field: no closed form within convcalc's limit"
         if done is not None:
             params = done.params if params is None else params
-            macs = done.macs if macs is None else macs
+            if macs is None:  # the window step counts one sample
+                macs = None if done.macs is None else done.macs * self.batch
             note = note or done.note
         else:
             params = 0 if params is None else params
             macs = 0 if macs is None else macs
-        b = self.batch
         row = GraphRow(
             name,
             op,
@@ -266,9 +284,10 @@ class GraphRun:
             rf,
             jump,
             params,
-            None if macs is None else macs * b,
+            macs,
             note,
             tuple(v.shape for v in outputs[1:]),
+            all(v.node is None for v in outputs),
         )
         self.rows.append(row)
         return row

@@ -18,7 +18,7 @@ __all__ = ["graph_report", "shown_rows"]
 
 def shown_rows(result: GraphResult, show_all: bool) -> list[GraphRow]:
     """Rows worth a line: every one with *show_all*, else those that change the shape, the
-    windows, weights and the last row.
+    windows, weights and the last row (not the nodes that only compute weights or shapes).
 
     >>> from convcalc.network.graph import GraphRun
     >>> run = GraphRun(1)
@@ -33,7 +33,7 @@ def shown_rows(result: GraphResult, show_all: bool) -> list[GraphRow]:
     for i, r in enumerate(result.rows):
         before = shapes.get(r.inputs[0]) if r.inputs else None
         shapes[r.name] = r.shape
-        changes = before is None or before != r.shape or r.kind or r.params
+        changes = not r.constant and (before is None or before != r.shape or r.kind or r.params)
         if show_all or changes or i == len(result.rows) - 1:
             keep.append(r)
     return keep
@@ -71,7 +71,9 @@ def graph_report(result: GraphResult, show_all: bool) -> RenderableType:
     ]
     hidden = len(result.rows) - len(rows)
     if hidden:
-        lines.append(Text(f"{hidden} shape-preserving layers not shown (--all shows them)"))
+        lines.append(
+            Text(f"{hidden} shape-preserving or constant layers not shown (--all shows them)")
+        )
     notes = [f"{r.name}: {r.note}" for r in rows if r.note]
     lines.extend(Text(n, style="dim") for n in notes)
     return Group(*lines)

@@ -19,31 +19,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from convcalc.errors import SpecError
 from convcalc.network.field import IDENTITY, Affine
-from convcalc.network.graph import GraphRun, Value
-from convcalc.network.layers import Step
+from convcalc.network.graph import GraphRun, Out, Value
 from convcalc.network.readers.reshape import concat, flatten, permute, reshape
 from convcalc.network.spec import LayerSpec
 from convcalc.shape import Padding
 
-__all__ = ["LAYERS", "Out"]
+__all__ = ["LAYERS"]
 
 Config = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Out:
-    """A layer's outputs and the row's extras."""
-
-    values: list[Value]
-    done: Step | None = None
-    kind: str = ""
-    params: int | None = None
-    macs: int | None = None
 
 
 def _ints(value: Any, ndim: int, name: str) -> tuple[int, ...]:
@@ -148,7 +135,7 @@ def _separable(run: GraphRun, cfg: Config, ins: Sequence[Value]) -> Out:
     )
     z, pw = run.window(y, point, axis)
     params = None if done.params is None or pw.params is None else done.params + pw.params
-    macs = None if done.macs is None or pw.macs is None else done.macs + pw.macs
+    macs = None if done.macs is None or pw.macs is None else (done.macs + pw.macs) * run.batch
     return Out([z], done, "conv", params, macs)
 
 
@@ -234,7 +221,7 @@ def _dense(run: GraphRun, cfg: Config, ins: Sequence[Value]) -> Out:
     shape = (*x.shape[:-1], units)
     keep = x.axes is not None and len(x.shape) - 1 not in x.axes
     y = run.derive(shape, x.axes if keep else None, [(x, IDENTITY)])
-    inner = math.prod(d or 1 for d in x.shape[1:-1])
+    inner = math.prod(d or 1 for d in x.shape[:-1])  # the batch (unbound: 1) and the rest
     params = cin * units + (units if cfg.get("use_bias", True) else 0)
     return Out([y], params=params, macs=inner * cin * units, kind="fc")
 
