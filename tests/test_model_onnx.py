@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 from convcalc.cli import cli
 
 FIXTURES = Path(__file__).parent / "fixtures" / "onnx"
-GOLDEN = json.loads((FIXTURES / "golden.json").read_text(encoding="utf-8"))["models"]
+GOLDEN = json.loads(gzip.decompress((FIXTURES / "golden.json.gz").read_bytes()))["models"]
 RUNS = [(m, size) for m in sorted(GOLDEN) for size in GOLDEN[m]["runs"]]
 
 

@@ -11,7 +11,7 @@ Models: the real networks the onnx wheel ships with their weights stripped
 convs, pools with ceil mode and dilation, Resize fed by computed shapes, Slice, Pad,
 Split, ...). Each is written gzipped to ``tests/fixtures/onnx/<name>.onnx.gz``; every node
 output's shape as onnxruntime computes it, per input size, goes to
-``tests/fixtures/onnx/golden.json`` (or the error onnxruntime raises at that size), with
+``tests/fixtures/onnx/golden.json.gz`` (or the error onnxruntime raises at that size), with
 ``onnx.shape_inference.infer_shapes``' shapes next to them where it resolves them.
 """
 
@@ -372,7 +372,8 @@ def main() -> None:
         native_input = runs["native"]["input"]
         golden["models"][name] = {"runs": runs, "inferred": inferred(model, native_input)}
         print(name, {s: ("error" if "error" in r else len(r["nodes"])) for s, r in runs.items()})
-    (OUT / "golden.json").write_text(json.dumps(golden) + "\n", encoding="utf-8")
+    text = json.dumps(golden) + "\n"
+    (OUT / "golden.json.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
 
 
 if __name__ == "__main__":
