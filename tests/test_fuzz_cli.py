@@ -643,6 +643,29 @@ def port_call(draw: st.DrawFn) -> Call:
     return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))
 
 
+MODEL_FILE = st.sampled_from(
+    [
+        f"{TMP}/model.json",
+        f"{TMP}/model.keras",
+        f"{TMP}/bytes.keras",
+        f"{TMP}/zoo.onnx",
+        f"{TMP}/deconvs.onnx",
+        f"{TMP}/cut.onnx",
+        "missing.onnx",
+    ]
+)
+
+
+@st.composite
+def port_model_call(draw: st.DrawFn) -> Call:
+    """``port MODEL --to FW``: the whole-model audit (issue 15)."""
+    argv = draw(options([Opt("-i", sizes(4)), Opt("--json"), Opt("--all")]))
+    words = [draw(MODEL_FILE), "--to", draw(FRAMEWORK), *argv]
+    if draw(st.booleans()):
+        words = words[1:3] + words[:1] + words[3:]
+    return Call(("port", *words))
+
+
 SOLVE_LIMITS = [
     Opt("--max-kernel", clean_or_wild(st.integers(1, 64).map(str), st.one_of(MEDIUM, NUMBER))),
     Opt("--max-stride", clean_or_wild(st.integers(1, 64).map(str), st.one_of(MEDIUM, NUMBER))),
@@ -871,8 +894,8 @@ MISC = st.one_of(
 )
 
 CALLS: st.SearchStrategy[Call] = st.one_of(
-    SHAPE, SHAPE, COMPARE, port_call(), SOLVE, SOLVE, diagram_call(), diagram_call(),
-    run_call(), run_call(), run_call(), chain_call(), chain_call(), MISC,
+    SHAPE, SHAPE, COMPARE, port_call(), port_model_call(), SOLVE, SOLVE, diagram_call(),
+    diagram_call(), run_call(), run_call(), run_call(), chain_call(), chain_call(), MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""

@@ -35,11 +35,20 @@ from convcalc.network.field import (
     field_summary,
     node_forms,
 )
-from convcalc.network.layers import Step, step
+from convcalc.network.layers import Step, per_axis, step
 from convcalc.network.spec import LayerSpec
 from convcalc.shape.axes import Pair, Shape, check_size
 
-__all__ = ["GraphResult", "GraphRow", "GraphRun", "LayerSpec", "Out", "Value", "broadcast"]
+__all__ = [
+    "GraphResult",
+    "GraphRow",
+    "GraphRun",
+    "LayerSpec",
+    "Out",
+    "Value",
+    "Window",
+    "broadcast",
+]
 
 Dim = int | None
 """A tensor dimension: ``None`` only for an unbound batch."""
@@ -88,6 +97,24 @@ class Out:
     kind: str = ""
     params: int | None = None
     macs: int | None = None
+    count_pad: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A conv, pool or transposed conv as evaluated: the geometry a port needs (``pads``
+    resolved at this input size; for a transposed conv, its crop)."""
+
+    op: str
+    input: Shape
+    kernel: Shape
+    stride: Shape
+    dilation: Shape
+    pads: tuple[Pair, ...]
+    pool: str = "max"
+    ceil_mode: bool = False
+    count_pad: bool = False
+    output_padding: Shape | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +136,7 @@ class GraphRow:
     note: str = ""
     extra: tuple[tuple[Dim, ...], ...] = ()
     constant: bool = False
+    window: Window | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +180,7 @@ class GraphRun:
     rows: list[GraphRow] = field(default_factory=list)
     period: list[int] = field(default_factory=list)
     budget: Budget = field(default_factory=Budget)
+    windows: dict[int, tuple[LayerSpec, Shape, Step]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.period = [1] * self.ndim
@@ -237,6 +266,8 @@ class GraphRun:
             out[a] = n
         mapper = done.mapper if x.axes == axes else Whole(x.spatial) if x.axes else IDENTITY
         y = self.derive(out, axes, [(x, mapper)])
+        if spec.op in ("conv", "pool", "deconv"):
+            self.windows[id(done)] = (spec, spatial, done)
         if done.factors is not None and y.axes is not None:
             self.period = [p * f for p, f in zip(self.period, done.factors, strict=True)]
         return y, done
@@ -253,6 +284,7 @@ class GraphRun:
         params: int | None = None,
         macs: int | None = None,
         note: str = "",
+        count_pad: bool = False,
     ) -> GraphRow:
         """Record one node or layer (its first output is the one shown)."""
         if len(self.rows) >= MAX_GRAPH_NODES:
@@ -288,9 +320,31 @@ class GraphRun:
             note,
             tuple(v.shape for v in outputs[1:]),
             all(v.node is None for v in outputs),
+            self._window(done, count_pad),
         )
         self.rows.append(row)
         return row
+
+    def _window(self, done: Step | None, count_pad: bool) -> Window | None:
+        found = None if done is None else self.windows.get(id(done))
+        if found is None or done is None or done.pads is None:
+            return None
+        spec, spatial, _ = found
+        ndim = len(spatial)
+        kernel = per_axis(spec, spec.kernel or (1,), ndim)
+        default = kernel if spec.op == "pool" else (1,)
+        return Window(
+            spec.op,
+            spatial,
+            kernel,
+            per_axis(spec, spec.stride or default, ndim),
+            per_axis(spec, spec.dilation, ndim),
+            done.pads,
+            spec.pool,
+            spec.ceil,
+            count_pad,
+            done.output_padding,
+        )
 
     def result(self, name: str, fmt: str, inputs: Sequence[tuple[str, Value]]) -> GraphResult:
         """All rows and totals."""

@@ -184,7 +184,17 @@ def _node(run: GraphRun, opset: int, proto: Any, values: dict[str, Value]) -> No
             )
         outs = [replace(v, producer=name) for v in out.values]
         present = [v for v in ins if v is not None]
-        run.emit(name, op, present, outs, out.done, kind=out.kind, params=params, macs=out.macs)
+        run.emit(
+            name,
+            op,
+            present,
+            outs,
+            out.done,
+            kind=out.kind,
+            params=params,
+            macs=out.macs,
+            count_pad=out.count_pad,
+        )
     except ConvcalcError as exc:
         raise type(exc)(f"node {name!r} ({op}): {exc}") from None
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError, OverflowError) as e:

@@ -171,7 +171,8 @@ def _pool(kind: str) -> Op:
         geo = _geometry(node, x, ())
         spec = LayerSpec(0, "", "pool", pool=kind, ceil=bool(node.attrs.get("ceil_mode")), **geo)
         y, done = run.window(x, spec, 1)
-        return Out([y] * node.outputs, done, "pool")
+        count = bool(node.attrs.get("count_include_pad")) and kind == "avg"
+        return Out([y] * node.outputs, done, "pool", count_pad=count)
 
     return run_pool
 
@@ -314,7 +315,7 @@ OPS: dict[str, Op] = {
     "ConvTranspose": _deconv,
     "MaxPool": _pool("max"),
     "AveragePool": _pool("avg"),
-    "LpPool": _pool("avg"),
+    "LpPool": _pool("lp"),
     **dict.fromkeys(("GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool"), _global),
     **dict.fromkeys(
         (
