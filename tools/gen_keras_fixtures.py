@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -119,6 +120,11 @@ def channels_first() -> Any:
     return keras.Model(inp, x, name="channels_first")
 
 
+def application(name: str, height: int, width: int) -> Any:
+    """A ``keras.applications`` network (no weights) built at height × width."""
+    return getattr(keras.applications, name)(weights=None, input_shape=(height, width, 3))
+
+
 def mobilenet(size: int) -> Any:
     return keras.applications.MobileNetV2(weights=None, input_shape=(size, size, 3))
 
@@ -159,11 +165,16 @@ def keras2_form(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _records(model: Any, out: dict[str, Any]) -> None:
-    for layer in model.layers:
+    """Every layer and every operation (``x + y`` is an ``Add`` op, not in ``layers``)."""
+    for layer in getattr(model, "operations", model.layers):
         if isinstance(layer, keras.Model):
             _records(layer, out)
             continue
-        out[layer.name] = {"shape": list(layer.output.shape), "params": layer.count_params()}
+        if isinstance(layer, keras.layers.Layer):
+            out[layer.name] = {"shape": list(layer.output.shape), "params": layer.count_params()}
+        else:
+            shape = layer._inbound_nodes[0].output_tensors[0].shape
+            out[layer.name] = {"shape": list(shape), "params": 0}
 
 
 OVERRIDES = {"mobilenetv2_224": ("225x225", "193x257"), "func_3d": ("21x11x19",)}
@@ -186,25 +197,33 @@ def resized(text: str, size: str) -> dict[str, Any]:
     return out
 
 
+def _write_gz(path: Path, text: str) -> None:
+    """Gzip with no timestamp, so that a rerun writes the same bytes."""
+    path.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+
+
 def main() -> None:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     golden: dict[str, Any] = {"keras": keras.__version__, "models": {}}
-    builds = {
+    builds: dict[str, Callable[[], Any]] = {
         "mobilenetv2_224": lambda: mobilenet(224),
         "mobilenetv2_225": lambda: mobilenet(225),
         "zoo_2d": zoo_2d,
         "seq_1d": seq_1d,
         "func_3d": func_3d,
         "channels_first": channels_first,
+        "inception_v3_301x299": lambda: application("InceptionV3", 301, 299),
+        "efficientnet_b0_227x199": lambda: application("EfficientNetB0", 227, 199),
+        "convnext_tiny_227x199": lambda: application("ConvNeXtTiny", 227, 199),
     }
     for name, build in builds.items():
         model = build()
         text = model.to_json()
-        with gzip.open(FIXTURES / f"{name}.json.gz", "wt", encoding="utf-8") as handle:
-            handle.write(text)
+        _write_gz(FIXTURES / f"{name}.json.gz", text)
         if name == "zoo_2d":
-            with gzip.open(FIXTURES / f"{name}_keras2.json.gz", "wt", encoding="utf-8") as handle:
-                handle.write(json.dumps(keras2_form(json.loads(text))))
+            _write_gz(
+                FIXTURES / f"{name}_keras2.json.gz", json.dumps(keras2_form(json.loads(text)))
+            )
         layers: dict[str, Any] = {}
         _records(model, layers)
         golden["models"][name] = {
@@ -215,7 +234,7 @@ def main() -> None:
         for size in OVERRIDES.get(name, ()):
             golden["models"][name].setdefault("overrides", {})[size] = resized(text, size)
         print(name, len(layers), "layers", len(text), "bytes")
-    GOLDEN.write_text(json.dumps(golden, indent=1) + "\n", encoding="utf-8")
+    GOLDEN.write_text(json.dumps(golden) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

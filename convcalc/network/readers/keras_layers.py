@@ -204,12 +204,14 @@ def _axis_dims(x: Value, axis: Any) -> list[int | None]:
 
 
 def _norm(run: GraphRun, cfg: Config, ins: Sequence[Value], per: int, extra: int = 0) -> Out:
-    """BatchNormalization (4 weights per channel), LayerNormalization (2), Normalization."""
+    """BatchNormalization (gamma, beta, moving mean and variance per channel; no gamma
+    with ``scale=False``, no beta with ``center=False``), LayerNormalization (gamma and
+    beta), Normalization (mean, variance, count)."""
     x = ins[0]
     dims = _axis_dims(x, cfg.get("axis", -1))
     size = None if any(d is None for d in dims) else math.prod(d or 0 for d in dims)
-    if per == 2:
-        per = int(bool(cfg.get("center", True))) + int(bool(cfg.get("scale", True)))
+    affine = int(bool(cfg.get("center", True))) + int(bool(cfg.get("scale", True)))
+    per = affine if per == 2 else affine + 2 if per == 4 else per  # BN: + moving mean, var
     return Out([run.same(x)], params=None if size is None else per * size + extra)
 
 
@@ -264,6 +266,8 @@ LAYERS: dict[str, Layer] = {
         Out([r.same(i[0])], params=0) if c.get("mean") is not None else _norm(r, c, i, 2, 1)
     ),
     "Dense": _dense,
+    "LayerScale": lambda r, c, i: Out([r.same(i[0])], params=int(c["projection_dim"])),
+    "StochasticDepth": _same,
     "PReLU": _prelu,
     "Flatten": lambda run, cfg, ins: Out([flatten(run, ins[0], 1)]),
     "Reshape": _one(
