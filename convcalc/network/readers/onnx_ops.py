@@ -305,7 +305,7 @@ UNARY = (
 # fmt: off
 BINARY = (
     "Add", "Sub", "Mul", "Div", "Pow", "Max", "Min", "Mean", "Sum", "Equal", "Less", "Greater",
-    "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Where", "PRelu", "Mod", "BitwiseAnd",
+    "LessOrEqual", "GreaterOrEqual", "And", "Or", "Xor", "Where", "Mod", "BitwiseAnd",
     "BitwiseOr", "BitwiseXor", "BitShift",
 )
 # fmt: on
@@ -329,6 +329,7 @@ OPS: dict[str, Op] = {
     ),
     **dict.fromkeys(UNARY, _same),
     **dict.fromkeys(BINARY, _elementwise),
+    "PRelu": _same,  # the slope broadcasts to X (opset < 7: along the channels)
     "Gemm": _gemm,
     "MatMul": _matmul,
     "DepthToSpace": _space,
