@@ -189,3 +189,11 @@ def test_model_graph_modules_load_no_numpy_or_rich() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_table_lists_the_pads_that_move_between_sizes(tmp_path: Path) -> None:
+    path = as_file(tmp_path, "mobilenetv2_224", ".json")
+    result = run("chain", "-i", "224x224", "-i", "225x225", path)
+    assert result.exit_code == 0
+    tail = result.stdout.split("pads that depend on the input size", 1)[1]
+    assert "Conv1" in tail and "(0,1) → N×112×112×32" in tail and "(1,1) → N×113×113×32" in tail

@@ -70,3 +70,7 @@ def chain_model(
     out = console()
     for r in results:
         out.print(graph_report(r, show_all))
+    if len(results) > 1:
+        from convcalc.report.graph_table import varying_graph_report
+
+        out.print(varying_graph_report(results))

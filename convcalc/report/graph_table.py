@@ -13,7 +13,7 @@ from convcalc.network.graph import GraphResult, GraphRow
 from convcalc.report.graph_json import WINDOW_KINDS
 from convcalc.report.network_table import _axes, _big, _count, _frac, _pads
 
-__all__ = ["graph_report", "shown_rows"]
+__all__ = ["graph_report", "shown_rows", "varying_graph_report"]
 
 
 def shown_rows(result: GraphResult, show_all: bool) -> list[GraphRow]:
@@ -77,3 +77,25 @@ def graph_report(result: GraphResult, show_all: bool) -> RenderableType:
     notes = [f"{r.name}: {r.note}" for r in rows if r.note]
     lines.extend(Text(n, style="dim") for n in notes)
     return Group(*lines)
+
+
+def varying_graph_report(results: Sequence[GraphResult]) -> RenderableType:
+    """The windows whose pads differ between the input sizes (TensorFlow ``same`` at
+    stride > 1), one column per run."""
+    from convcalc.report.graph_json import graph_runs_dict
+
+    varying = graph_runs_dict(results)["input_dependent"]
+    if not varying:
+        return Text("no layer's pads depend on the input size")
+    table = Table(title="pads that depend on the input size", title_justify="left")
+    table.add_column("layer", overflow="fold")
+    for r in results:
+        inputs = ", ".join(_shape(s) for _, s in r.inputs)
+        table.add_column(f"at {inputs}", justify="right")
+    for v in varying:
+        cells = [
+            f"{_pads(None if p is None else [tuple(x) for x in p])} → {_shape(o)}"
+            for p, o in zip(v["pads"], v["output"], strict=True)
+        ]
+        table.add_row(v["name"], *cells)
+    return table
