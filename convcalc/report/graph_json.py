@@ -38,6 +38,8 @@ def row_dict(r: GraphRow) -> JSON:
         data["other_outputs"] = [list(s) for s in r.extra]
     if r.kind in WINDOW_KINDS and r.pads is not None:
         data["pads"] = [list(p) for p in r.pads]
+    if r.window is not None and r.window.output_padding is not None:
+        data["output_padding"] = list(r.window.output_padding)
     data["receptive_field"] = None if r.rf is None else list(r.rf)
     data["jump"] = None if r.jump is None else [number(j) for j in r.jump]
     data["params"] = r.params
