@@ -164,9 +164,10 @@ class _Walker:
 
     def _functional(self, cfg: dict[str, Any], ins: list[Value]) -> list[Value]:
         tensors: dict[Key, Value] = {}
-        names = [str(n[0]) for n in cfg.get("input_layers", []) if isinstance(n, list)]
-        if names and isinstance(cfg["input_layers"][0], str):  # one input: [name, 0, 0]
-            names = [str(cfg["input_layers"][0])]
+        given = cfg.get("input_layers") or []
+        if given and isinstance(given[0], str):  # one input written flat: [name, 0, 0]
+            given = [given]
+        names = [str(n[0]) for n in given if isinstance(n, list) and n]
         pending: list[tuple[dict[str, Any], int, list[Key]]] = []
         for layer in cfg["layers"]:
             nodes = layer.get("inbound_nodes") or []
