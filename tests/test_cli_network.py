@@ -391,7 +391,8 @@ def test_chain_work_is_bounded(spec: str, message: str | None) -> None:
     [
         ("missing.json", None, "no such spec file"),
         ("missing.txt", None, "no such spec file"),
-        ("model.onnx", b"\x08\x07", "does not read model files"),
+        ("model.onnx", b"\x08\x07", "not an ONNX model (no graph nodes)"),
+        ("model.tflite", b"TFL3", "does not read model files"),
         ("binary.spec", b"\xff\xfe\x00conv", "not UTF-8"),
         ("dir.txt", "dir", "cannot read it"),
         ("deep.json", "[" * 50000 + "]" * 50000, "not a JSON spec"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import faulthandler
+import gzip
 import json
 import os
 import re
@@ -31,6 +32,7 @@ import sys
 import time
 import traceback
 import warnings
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,12 @@ from convcalc.cli import cli
 # ---------------------------------------------------------------------------------------
 # Running one call: time limit, address-space cap, outcome checks
 # ---------------------------------------------------------------------------------------
+
+KERAS_FIXTURES = Path(__file__).parent / "fixtures" / "keras"
+"""Keras model configs recorded by ``tools/gen_keras_fixtures.py`` (``chain MODEL``)."""
+
+ONNX_FIXTURES = Path(__file__).parent / "fixtures" / "onnx"
+"""ONNX models written by ``tools/gen_onnx_fixtures.py`` (``chain MODEL``)."""
 
 TMP = "{TMP}"
 """Placeholder for the per-module scratch directory in generated arguments and stdin."""
@@ -292,6 +300,17 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (tmp / "net.txt").write_text("conv k3 s2 p1 c8\npool max k2\nfc 10\n")
     (tmp / "net.json").write_text("{not json")
     (tmp / "somedir").mkdir()
+    keras_config = gzip.decompress((KERAS_FIXTURES / "seq_1d.json.gz").read_bytes())
+    (tmp / "model.json").write_bytes(keras_config)
+    with zipfile.ZipFile(tmp / "model.keras", "w") as archive:
+        archive.writestr("config.json", keras_config)
+    with zipfile.ZipFile(tmp / "nocfg.keras", "w") as archive:
+        archive.writestr("metadata.json", "{}")
+    (tmp / "bytes.keras").write_bytes(bytes(range(256)) * 4)
+    for name in ("zoo", "deconvs"):  # symbolic H×W (needs -i), and a fixed-size model
+        raw = gzip.decompress((ONNX_FIXTURES / f"{name}.onnx.gz").read_bytes())
+        (tmp / f"{name}.onnx").write_bytes(raw)
+    (tmp / "cut.onnx").write_bytes(raw[: len(raw) // 2])
     made = CliRunner().invoke(
         cli,
         ["run", "pool", "-k", "2", "--indices", str(tmp / "idx.npy"), "-o", str(tmp / "y.npy")],
@@ -624,6 +643,29 @@ def port_call(draw: st.DrawFn) -> Call:
     return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))
 
 
+MODEL_FILE = st.sampled_from(
+    [
+        f"{TMP}/model.json",
+        f"{TMP}/model.keras",
+        f"{TMP}/bytes.keras",
+        f"{TMP}/zoo.onnx",
+        f"{TMP}/deconvs.onnx",
+        f"{TMP}/cut.onnx",
+        "missing.onnx",
+    ]
+)
+
+
+@st.composite
+def port_model_call(draw: st.DrawFn) -> Call:
+    """``port MODEL --to FW``: the whole-model audit (issue 15)."""
+    argv = draw(options([Opt("-i", sizes(4)), Opt("--json"), Opt("--all")]))
+    words = [draw(MODEL_FILE), "--to", draw(FRAMEWORK), *argv]
+    if draw(st.booleans()):
+        words = words[1:3] + words[:1] + words[3:]
+    return Call(("port", *words))
+
+
 SOLVE_LIMITS = [
     Opt("--max-kernel", clean_or_wild(st.integers(1, 64).map(str), st.one_of(MEDIUM, NUMBER))),
     Opt("--max-stride", clean_or_wild(st.integers(1, 64).map(str), st.one_of(MEDIUM, NUMBER))),
@@ -817,6 +859,20 @@ CHAIN_SPEC = st.one_of(
     st.sampled_from([f"{TMP}/net.txt", f"{TMP}/net.json", "missing.json", f"{TMP}/somedir", ""]),
     st.sampled_from(
         [
+            f"{TMP}/model.json",
+            f"{TMP}/model.keras",
+            f"{TMP}/nocfg.keras",
+            f"{TMP}/bytes.keras",
+            "missing.keras",
+            f"{TMP}/zoo.onnx",
+            f"{TMP}/zoo.onnx",
+            f"{TMP}/deconvs.onnx",
+            f"{TMP}/cut.onnx",
+            "missing.onnx",
+        ]
+    ),
+    st.sampled_from(
+        [
             "deconv k4 s2 p1 x18",
             "upsample f2 x20",
             "conv k3 p1 c8 x1000",
@@ -837,6 +893,7 @@ def chain_call(draw: st.DrawFn) -> Call:
                 Opt("--channels-first"),
                 Opt("--list"),
                 Opt("--json"),
+                Opt("--all"),
                 Opt("-i", sizes(4)),
             ]
         )
@@ -865,9 +922,9 @@ MISC = st.one_of(
 )
 
 CALLS: st.SearchStrategy[Call] = st.one_of(
-    SHAPE, SHAPE, COMPARE, port_call(), SOLVE, SOLVE, diagram_call(), diagram_call(),
-    run_call(), run_call(), run_call(), chain_call(), chain_call(), matrix_call(),
-    matrix_call(), MISC,
+    SHAPE, SHAPE, COMPARE, port_call(), port_model_call(), SOLVE, SOLVE, diagram_call(),
+    diagram_call(), run_call(), run_call(), run_call(), chain_call(), chain_call(),
+    matrix_call(), matrix_call(), MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""

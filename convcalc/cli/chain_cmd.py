@@ -22,8 +22,9 @@ SPEC_FILE_SUFFIXES = (".txt", ".spec", ".json", ".yaml", ".yml")
 """A spec argument ending in one of these is a spec file (read, or an error if it is
 missing); any other word is a file only when such a file exists, else it is the layers."""
 
-MODEL_FILE_SUFFIXES = (".onnx", ".keras", ".h5", ".pt", ".pth", ".pb", ".tflite")
-"""Model files: named as such, not read (yet): one ``Error:`` line says so."""
+MODEL_FILE_SUFFIXES = (".h5", ".pt", ".pth", ".pb", ".tflite")
+"""Model files convcalc does not read (yet): one ``Error:`` line says so (``.onnx``,
+``.keras`` and Keras ``.json`` configs are read by :mod:`convcalc.cli.chain_model`)."""
 
 
 def load_spec(words: tuple[str, ...]) -> tuple[str, str | None, str | None, int | None]:
@@ -208,6 +209,7 @@ def _builtins_help() -> str:
 @click.option("--dims", type=click.IntRange(1, 3), help="Spatial axes (default 2).")
 @click.option("--channels-first", is_flag=True, help="Read -i as CxHxW (NxCxHxW).")
 @click.option("--list", "list_builtins", is_flag=True, help="List the built-in networks.")
+@click.option("--all", "show_all", is_flag=True, help="Model files: show every layer in the table.")
 @JSON_FLAG
 def chain(
     spec: tuple[str, ...],
@@ -215,13 +217,16 @@ def chain(
     dims: int | None,
     channels_first: bool,
     list_builtins: bool,
+    show_all: bool,
     as_json: bool,
 ) -> None:
     """Run a stack of layers: per layer the output shape, pads, receptive field (RF), jump,
     start, parameters, MACs and activation size; totals at the bottom.
 
     SPEC is a built-in name (resnet18, resnet-stem, vgg16, unet; see --list), a JSON file,
-    a text file with one layer per line, or the layers themselves:
+    a text file with one layer per line, or the layers themselves. It may also be a model
+    file: .onnx, a Keras .keras or model.to_json() file; -i then gives the input's spatial
+    size (224x224) or its full shape batch first (1x224x224x3).
 
     \b
     convcalc chain -i 224x224x3 resnet18
@@ -229,6 +234,7 @@ def chain(
     convcalc chain -i 64x64x3 "conv k7 s2 p3 c64, pool max k3 s2 p1, conv k3 p1 c64 x2"
     convcalc chain -i 224x224x3 -i 225x225x3 "conv k7 s2 same c32, pool max k3 s2 same"
     convcalc chain unet                       (uses the network's own input, 572x572x1)
+    convcalc chain -i 225x225 mobilenet_v2.keras --json
 
     \b
     Layer words: conv, deconv, pool max|avg, gap, adaptive avg o7, flatten, fc N, bn,
@@ -240,6 +246,12 @@ def chain(
 
     if list_builtins or not spec:
         return _list_builtins(as_json, hint=not spec and not list_builtins)
+    if len(spec) == 1:
+        from convcalc.cli.chain_model import MODEL_SUFFIXES, chain_model, keras_json
+
+        keras = keras_json(spec[0])
+        if keras is not None or spec[0].lower().endswith(MODEL_SUFFIXES):
+            return chain_model(spec[0], inputs, as_json, show_all, keras)
     text, name, default_input, file_dims = load_spec(spec)
     layers = parse_spec(text)
     ndim = dims or file_dims or 2

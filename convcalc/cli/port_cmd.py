@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from convcalc.cli.layer_params import JSON_FLAG, emit_json, layer_kwargs, layer_options, print_rich
+from convcalc.cli.port_model import PortGroup, port_model
 
 __all__ = ["port"]
 
@@ -21,6 +22,8 @@ def _run(op: str, params: dict[str, Any]) -> None:
 
     ctx = click.get_current_context()
     source, target = ctx.obj["from"], ctx.obj["to"]
+    if source is None:
+        raise click.UsageError("Missing option '--from'.", ctx)
     layer = source_layer(source, op, params["input_"], params["kernel"], **layer_kwargs(op, params))
     recipe = port_layer(layer, target)
     code = render(recipe, layer) if recipe.exact else []
@@ -81,13 +84,12 @@ def _common(f: Any) -> Any:
     return JSON_FLAG(f)
 
 
-@click.group()
+@click.group(cls=PortGroup)
 @click.option(
     "--from",
     "source",
     type=click.Choice(PORTABLE),
-    required=True,
-    help="Framework the layer is written in.",
+    help="Framework the layer is written in (not needed for a model file).",
 )
 @click.option(
     "--to", "target", type=click.Choice(PORTABLE), required=True, help="Framework to write it in."
@@ -107,6 +109,11 @@ def port(ctx: click.Context, source: str, target: str) -> None:
     convcalc port --from tf --to torch pool -i 6x6 -k 3 -s 2 -p same --type avg
     convcalc port --from torch --to tf deconv -i 7 -k 3 -s 2 -p 1 --output-padding 1
     convcalc port --from tf --to onnx deconv -i 7 -k 3 -s 2 -p same --output-size 14 --check
+
+    \b
+    A model file audits every conv, pool and transposed conv of it (--json, --all, -i):
+    convcalc port mobilenet_v2.keras --to torch       N of M layers need an explicit pad
+    convcalc port resnet50.onnx --to tf -i 193x193 --json
     """
     ctx.obj = {"from": source, "to": target}
 
@@ -147,3 +154,6 @@ def port_deconv(**params: Any) -> None:
     convcalc port --from torch --to onnx deconv -i 7 -k 4 -s 2 -p 1
     """
     _run("deconv", params)
+
+
+port.add_command(port_model)
