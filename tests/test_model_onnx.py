@@ -192,3 +192,25 @@ def test_several_sizes_side_by_side(models: Path) -> None:
     for r, size in zip(data["runs"], ("native", "193x193"), strict=True):
         want = GOLDEN["resnet50"]["runs"][size]["nodes"]
         assert shapes_by_node(r) == {n: s for n, s in want.items()}
+
+
+TORCH = json.loads(gzip.decompress((FIXTURES / "torch_net.json.gz").read_bytes()))
+TORCH_SIZES = [k for k in TORCH if k[0].isdigit()]
+
+
+@pytest.mark.parametrize("size", TORCH_SIZES)
+def test_torch_export_matches_onnxruntime(tmp_path: Path, size: str) -> None:
+    """A PyTorch export (shape arithmetic, Resize to computed sizes, channel shuffle, SE,
+    PixelShuffle, LayerNorm over permuted channels) at odd sizes, every node."""
+    path = tmp_path / "torch_net.onnx"
+    path.write_bytes(gzip.decompress((FIXTURES / "torch_net.onnx.gz").read_bytes()))
+    got = shapes_by_node(chain_json("-i", size, str(path)))
+    assert len(got) == len(TORCH[size])
+    for node, shapes in TORCH[size].items():
+        assert got[node][: len(shapes)] == shapes, node
+    spatial = "x".join(size.split("x")[2:])
+    unbound = shapes_by_node(chain_json("-i", spatial, str(path)))
+    for node, shapes in TORCH[size].items():
+        mine = unbound[node][0]
+        if mine and mine[0] is None:
+            assert mine[1:] == shapes[0][1:], node
