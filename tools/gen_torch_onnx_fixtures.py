@@ -4,7 +4,7 @@ from onnxruntime at odd input sizes (issue 15 fixtures).
 Run in a separate venv (PyTorch is never a convcalc dependency; always the pinned build)::
 
     python3 -m venv /tmp/gen-torch
-    /tmp/gen-torch/bin/pip install torch==2.13.0 onnx onnxruntime
+    /tmp/gen-torch/bin/pip install torch==2.13.0 onnx onnxruntime onnxscript
     /tmp/gen-torch/bin/python tools/gen_torch_onnx_fixtures.py
 
 The network mixes what a torch export produces: a strided stem with BatchNorm, a ceil-mode
@@ -13,8 +13,10 @@ with ``x.shape`` arithmetic (Shape → Gather → Reshape), an average pool with
 ``F.interpolate`` by a factor of 1.5 and to a computed size (Resize), ``torch.cat`` and
 ``chunk`` (Slice), a transposed conv with output_padding, LayerNorm over permuted channels,
 PixelShuffle (DepthToSpace), GELU (Erf), adaptive pooling, a flatten by ``x.size(0)`` and a
-strided slice. Writes ``tests/fixtures/onnx/torch_net.onnx.gz`` and
-``tests/fixtures/onnx/torch_net.json.gz`` (per input size, per node, its output shapes).
+strided slice. Exported twice — the TorchScript exporter (``torch_net``, opset 17) and the
+dynamo exporter (``torch_net_dynamo``, its default opset) — each written as
+``tests/fixtures/onnx/<name>.onnx.gz`` with ``<name>.json.gz`` (per input size, per node,
+its output shapes).
 """
 
 from __future__ import annotations
@@ -67,12 +69,26 @@ class Net(nn.Module):  # type: ignore[misc]
         return self.fc(v.view(v.size(0), -1)), p[:, :, 1:-1:2, ::3]
 
 
-def main() -> None:
-    torch.manual_seed(0)
-    path = OUT / "torch_net.onnx"
+def export(dynamo: bool, path: Path) -> None:
+    x = torch.randn(1, 3, 224, 224)
+    if dynamo:
+        dims = torch.export.Dim
+        shapes = {
+            "x": {0: dims("N"), 2: dims("H", min=32, max=4096), 3: dims("W", min=32, max=4096)}
+        }
+        torch.onnx.export(
+            Net().eval(),
+            x,
+            str(path),
+            dynamo=True,
+            input_names=["x"],
+            output_names=["y", "q"],
+            dynamic_shapes=shapes,
+        )
+        return
     torch.onnx.export(
         Net().eval(),
-        torch.randn(1, 3, 224, 224),
+        x,
         str(path),
         dynamo=False,
         input_names=["x"],
@@ -80,9 +96,18 @@ def main() -> None:
         dynamic_axes={"x": {0: "N", 2: "H", 3: "W"}},
         opset_version=17,
     )
+
+
+def record(name: str, dynamo: bool) -> None:
+    """Export, then every node's output shapes under onnxruntime at each size."""
+    torch.manual_seed(0)
+    path = OUT / f"{name}.onnx"
+    export(dynamo, path)
     model = onnx.load(str(path))
     path.unlink()
-    (OUT / "torch_net.onnx.gz").write_bytes(gzip.compress(model.SerializeToString(), mtime=0))
+    for extra in OUT.glob(f"{name}.onnx.data"):
+        extra.unlink()
+    (OUT / f"{name}.onnx.gz").write_bytes(gzip.compress(model.SerializeToString(), mtime=0))
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     seen = {o.name for o in probe.graph.output}
@@ -103,8 +128,13 @@ def main() -> None:
             (n.name or n.output[0]): [shapes.get(o) for o in n.output] for n in model.graph.node
         }
     text = json.dumps(golden)
-    (OUT / "torch_net.json.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
-    print(sorted({n.op_type for n in model.graph.node}), len(model.graph.node), "nodes")
+    (OUT / f"{name}.json.gz").write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    print(name, sorted({n.op_type for n in model.graph.node}), len(model.graph.node), "nodes")
+
+
+def main() -> None:
+    record("torch_net", dynamo=False)
+    record("torch_net_dynamo", dynamo=True)
 
 
 if __name__ == "__main__":
