@@ -197,3 +197,10 @@ def test_table_lists_the_pads_that_move_between_sizes(tmp_path: Path) -> None:
     assert result.exit_code == 0
     tail = result.stdout.split("pads that depend on the input size", 1)[1]
     assert "Conv1" in tail and "(0,1) → N×112×112×32" in tail and "(1,1) → N×113×113×32" in tail
+
+
+@pytest.mark.parametrize("option", ["--dims=3", "--channels-first"])
+def test_spec_only_options_are_refused_for_model_files(tmp_path: Path, option: str) -> None:
+    result = run("chain", option, as_file(tmp_path, "seq_1d", ".json"))
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --dims and --channels-first are for layer specs")

@@ -192,3 +192,30 @@ def test_several_sizes_side_by_side(models: Path) -> None:
     for r, size in zip(data["runs"], ("native", "193x193"), strict=True):
         want = GOLDEN["resnet50"]["runs"][size]["nodes"]
         assert shapes_by_node(r) == {n: s for n, s in want.items()}
+
+
+TORCH = {
+    name: json.loads(gzip.decompress((FIXTURES / f"{name}.json.gz").read_bytes()))
+    for name in ("torch_net", "torch_net_dynamo")
+}
+TORCH_RUNS = [(name, k) for name, g in TORCH.items() for k in g if k[0].isdigit()]
+
+
+@pytest.mark.parametrize(("name", "size"), TORCH_RUNS)
+def test_torch_export_matches_onnxruntime(tmp_path: Path, name: str, size: str) -> None:
+    """A PyTorch export — TorchScript and dynamo exporters — (shape arithmetic, Resize to
+    computed sizes, channel shuffle, SE, PixelShuffle, LayerNorm over permuted channels) at
+    odd sizes, every node; spatial-only -i leaves the batch unbound."""
+    path = tmp_path / f"{name}.onnx"
+    path.write_bytes(gzip.decompress((FIXTURES / f"{name}.onnx.gz").read_bytes()))
+    want = TORCH[name][size]
+    got = shapes_by_node(chain_json("-i", size, str(path)))
+    assert len(got) == len(want)
+    for node, shapes in want.items():
+        assert got[node][: len(shapes)] == shapes, node
+    spatial = "x".join(size.split("x")[2:])
+    unbound = shapes_by_node(chain_json("-i", spatial, str(path)))
+    for node, shapes in want.items():
+        mine = unbound[node][0]
+        if mine and mine[0] is None:
+            assert mine[1:] == shapes[0][1:], node

@@ -251,6 +251,8 @@ def chain(
 
         keras = keras_json(spec[0])
         if keras is not None or spec[0].lower().endswith(MODEL_SUFFIXES):
+            if dims or channels_first:
+                raise click.UsageError("--dims and --channels-first are for layer specs")
             return chain_model(spec[0], inputs, as_json, show_all, keras)
     text, name, default_input, file_dims = load_spec(spec)
     layers = parse_spec(text)

@@ -122,8 +122,10 @@ def _constant_of_shape(run: GraphRun, node: Node, ins: Sequence[Value | None]) -
 
 def _range(run: GraphRun, node: Node, ins: Sequence[Value | None]) -> Out:
     start, limit, delta = (first(ins, i).const for i in range(3))
-    if not (start and limit and delta) or None in (start[0], limit[0], delta[0]) or not delta[0]:
+    if not (start and limit and delta) or delta[0] == 0:
         raise SpecError("its start, limit and delta are not constants convcalc can fold")
+    if None in (start[0], limit[0], delta[0]):  # counts up to the unbound batch size
+        return Out([Value((None,))])
     a, b, d = start[0], limit[0], delta[0]
     assert a is not None and b is not None and d is not None
     n = max(math.ceil((b - a) / d), 0)

@@ -49,6 +49,8 @@ def resolve_shape(x: Value, target: Sequence[int | None], copy_zero: bool = True
 
     >>> resolve_shape(Value((None, 4, 6)), [None, -1, 3])
     [None, 8, 3]
+    >>> resolve_shape(Value((None, 4, 6)), [-1, 3])
+    [None, 3]
     """
     out: list[Dim] = [
         x.shape[i] if t == 0 and copy_zero and i < len(x.shape) else t for i, t in enumerate(target)
@@ -62,9 +64,10 @@ def resolve_shape(x: Value, target: Sequence[int | None], copy_zero: bool = True
     unknown_out = sum(1 for t in out if t is None)
     rest = math.prod(t for t in out if t is not None and t != -1)
     if -1 in out:
-        if rest == 0 or known_in % rest or unknown_in != unknown_out:
+        if rest == 0 or known_in % rest or unknown_in < unknown_out:
             raise SpecError(f"cannot reshape {list(x.shape)} to {list(target)}")
-        out[out.index(-1)] = known_in // rest
+        # -1 takes the rest; with the unbound batch folded into it, it is unbound too
+        out[out.index(-1)] = known_in // rest if unknown_in == unknown_out else None
     elif unknown_in == unknown_out and rest != known_in:
         raise SpecError(f"cannot reshape {list(x.shape)} ({known_in} values) to {list(target)}")
     return out
