@@ -185,6 +185,11 @@ def test_every_command_has_help_with_an_example() -> None:
         (["--bogus"], "Error: No such option '--bogus'. (see 'convcalc --help')"),
         (["nosuch"], "Error: No such command 'nosuch'. (see 'convcalc --help')"),
         (
+            ["port", "--from", "tf", "conv", "-i", "5", "-k", "3"],
+            "Error: Missing option '--to'. Choose from: tf, keras, torch, onnx "
+            "(see 'convcalc port --help')",
+        ),
+        (
             ["shape", "conv", "-k", "3"],
             "Error: Missing option '-i' / '--input'. (see 'convcalc shape conv --help')",
         ),

@@ -51,7 +51,8 @@ class OneLineUsageError(click.UsageError):
 
     def show(self, file: IO[Any] | None = None) -> None:
         hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
-        click.echo(f"Error: {self.format_message()}{hint}", file=file, err=file is None)
+        message = " ".join(self.format_message().split())  # Click lists choices on lines
+        click.echo(f"Error: {message}{hint}", file=file, err=file is None)
 
 
 def _one_line(exc: click.UsageError) -> click.UsageError:
