@@ -589,7 +589,27 @@ def simple(prefix: Sequence[str], opts: Sequence[Opt]) -> st.SearchStrategy[Call
     return options(opts).map(lambda argv: Call((*prefix, *argv)))
 
 
+SCALES = clean_or_wild(
+    st.sampled_from(["2", "0.5", "1.5x2", "3", "0.7", "2x2x2"]),
+    st.sampled_from(["0", "-1", "nan", "inf", "1e300", "x", "", "1x2x3x4", "２", "1e-300"]),
+)
+RESIZE = [
+    Opt("--size", sizes()),
+    Opt("--scale", SCALES),
+    Opt("--mode", st.sampled_from(["nearest", "nearest-exact", "linear", "cubic", "area", "x"])),
+    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "pil"])),
+    Opt("--align-corners"),
+    Opt("--half-pixel-centers"),
+    Opt("--recompute-scale-factor"),
+    Opt("--coordinate-mode", st.sampled_from(["half_pixel", "asymmetric", "align_corners",
+                                              "pytorch_half_pixel", "half_pixel_symmetric"])),
+    Opt("--nearest-mode", st.sampled_from(["round_prefer_floor", "floor", "ceil", "x"])),
+    Opt("--cubic-a", st.one_of(st.sampled_from(["-0.5", "-0.75", "nan", "inf", "x"]), NUMBER)),
+    Opt("--exclude-outside"),
+]  # fmt: skip
+
 SHAPE = st.one_of(
+    simple(["shape", "resize"], [INPUT, *RESIZE, *REPORT]),
     simple(["shape", "conv"], [INPUT, *GEOMETRY, *REPORT]),
     simple(["shape", "pool"], [INPUT, *GEOMETRY, *POOL_EXTRA[:1], *REPORT]),
     simple(["shape", "deconv"], [INPUT, *GEOMETRY, *DECONV_EXTRA, *REPORT]),
@@ -704,7 +724,7 @@ RUN_KERNELED = [
 
 @st.composite
 def run_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "deconv", "pool", "unpool"]))
+    kind = draw(st.sampled_from(["conv", "deconv", "pool", "unpool", "resize"]))
     extra = {
         "conv": [
             *RUN_KERNELED,
@@ -728,6 +748,7 @@ def run_call(draw: st.DrawFn) -> Call:
             ),
             Opt("--output-size", sizes()),
         ],
+        "resize": RESIZE,
     }[kind]
     argv = draw(options([*RUN_IO, *extra]))
     if draw(st.integers(0, 3)) == 0:

@@ -1,0 +1,171 @@
+"""``convcalc shape resize`` and ``convcalc run resize``: interpolation under each library's
+convention (registered by :mod:`convcalc.cli.shape_cmd` and :mod:`convcalc.cli.run_cmd`).
+
+The shape query loads neither NumPy nor Rich; ``run resize`` has ``run conv``'s I/O
+(FILE or stdin, ``-o``, formats, ``--layout``, ``--precision``, ``--max-memory``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from convcalc.cli.params import INPUT, SIZES
+from convcalc.cli.run_options import io_options
+
+__all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesType",
+           "run_resize", "shape_resize"]  # fmt: skip
+
+# The engine's choice lists, spelled here so that other shape queries do not load the resize
+# modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
+CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx")
+MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
+COORDINATE_MODES = (
+    "half_pixel",
+    "pytorch_half_pixel",
+    "align_corners",
+    "asymmetric",
+    "half_pixel_symmetric",
+)
+NEAREST_RULES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
+
+F = TypeVar("F", bound=Callable[..., Any])
+Sizes = tuple[int, ...]
+
+MAX_SCALE = 2.0**40
+
+
+class ScalesType(click.ParamType[tuple[float, ...], Any]):
+    """One scale factor, or one per axis: ``2``, ``1.5x2``, ``0.5x2x2``; each finite, > 0."""
+
+    name = "scales"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[float, ...]:
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).strip().lower().replace(",", "x").split("x")
+        try:
+            scales = tuple(float(p) for p in parts if p.isascii())
+        except ValueError:
+            scales = ()
+        if len(scales) != len(parts) or len(scales) > 3:
+            self.fail(f"{value!r} is not a scale such as 2, 0.5 or 1.5x2", param, ctx)
+        for s in scales:
+            if not (math.isfinite(s) and 0 < s <= MAX_SCALE):
+                self.fail(f"{value!r}: every scale must be a number > 0 (and ≤ 2**40)", param, ctx)
+        return scales
+
+
+def resize_options(f: F) -> F:
+    """Target (``--size``/``--scale``), mode, convention and the knobs."""
+    for option in reversed(
+        [
+            click.option("--size", type=SIZES, help="Output size per spatial axis: 8, 8x6."),
+            click.option("--scale", type=ScalesType(), help="Scale factor(s): 2, 1.5x2."),
+            click.option(
+                "--mode", type=click.Choice(MODES), default="nearest", show_default=True,
+                help="linear is bi-/trilinear by rank; nearest-exact is PyTorch's.",
+            ),
+            click.option(
+                "--convention", type=click.Choice(CONVENTIONS), default="torch",
+                show_default=True,
+                help="Whose resize: torch F.interpolate, tf tf.image.resize, tf1 "
+                "tf.compat.v1.image.resize_*, keras Resizing/UpSampling, onnx Resize.",
+            ),
+            click.option("--align-corners", is_flag=True, default=None,
+                         help="torch, tf1, onnx: corner pixels aligned."),
+            click.option("--half-pixel-centers", is_flag=True, default=None,
+                         help="tf1: half-pixel centres (TF2's default)."),
+            click.option("--recompute-scale-factor", is_flag=True,
+                         help="torch with --scale: map coordinates with out/in."),
+            click.option("--coordinate-mode", type=click.Choice(COORDINATE_MODES),
+                         help="onnx coordinate_transformation_mode [default: half_pixel]"),
+            click.option("--nearest-mode", type=click.Choice(NEAREST_RULES),
+                         help="onnx nearest_mode [default: round_prefer_floor]"),
+            click.option("--cubic-a", type=float, help="onnx cubic_coeff_a [default: -0.75]"),
+            click.option("--exclude-outside", is_flag=True, default=None,
+                         help="onnx exclude_outside: drop taps outside, renormalise."),
+        ]
+    ):  # fmt: skip
+        f = option(f)
+    return f
+
+
+def _knobs(size: Sizes | None, scale: tuple[float, ...] | None, **knobs: Any) -> dict[str, Any]:
+    if size is not None and scale is not None:
+        raise click.UsageError("give --size or --scale, not both")
+    if size is None and scale is None:
+        raise click.UsageError("give the output --size or a --scale")
+    return {"size": size, "scale": scale, **knobs}
+
+
+@click.command("resize")
+@INPUT
+@resize_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--explain", is_flag=True, help="Show the arithmetic step by step.")
+def shape_resize(
+    input_: Sizes,
+    size: Sizes | None,
+    scale: tuple[float, ...] | None,
+    as_json: bool,
+    explain: bool,
+    **knobs: Any,
+) -> None:
+    """Interpolation resize: output size, coordinate rule, per output its taps and weights.
+
+    \b
+    convcalc shape resize -i 5 --scale 2 --mode linear
+    convcalc shape resize -i 4 --size 8 --mode cubic --convention tf --explain
+    convcalc shape resize -i 4x4 --size 8x8 --mode nearest --convention onnx \\
+        --coordinate-mode asymmetric --nearest-mode floor --json
+    """
+    from convcalc.report.resize_report import explain_resize, resize_dict, resize_text
+    from convcalc.shape.resize import resize_plan
+
+    plan = resize_plan(input_, **_knobs(size, scale, **knobs))
+    steps = explain_resize(plan) if explain else None
+    if as_json:
+        import json
+
+        data = resize_dict(plan)
+        click.echo(json.dumps(data if steps is None else {**data, "explain": steps}))
+        return
+    click.echo(resize_text(plan))
+    if steps:
+        click.echo("\nstep by step:\n" + "\n".join(steps))
+
+
+@click.command("resize")
+@io_options
+@resize_options
+def run_resize(
+    input_file: str | None,
+    output: str | None,
+    input_format: str,
+    output_format: str | None,
+    layout: str,
+    size: Sizes | None,
+    scale: tuple[float, ...] | None,
+    **knobs: Any,
+) -> None:
+    """Resize an array's spatial axes as the chosen library does (N and C pass through).
+
+    Layouts: nchw/ncw/ncdhw for torch and onnx, nhwc/nwc/ndhwc for tf, tf1 and keras;
+    plain (spatial axes only) for all.
+
+    \b
+    convcalc run resize --scale 2 --mode linear image.json
+    convcalc run resize --size 8x8 --mode cubic --convention tf --layout nhwc x.npy -o y.npy
+    """
+    from convcalc.cli.run_io import emit, read_input
+    from convcalc.execute.resize import resize
+
+    options = _knobs(size, scale, **knobs)
+    x, fmt = read_input(input_file, input_format)
+    emit(resize(x, layout=layout, **options), fmt, output, output_format)
