@@ -141,7 +141,8 @@ def test_weights_sum_to_one(
     plan = resize_plan((n, n), size=(m, m), mode=mode, convention=convention, **knobs)
     for i in range(m):
         weights = plan.axes[0].sample(i).weights
-        assert math.isclose(math.fsum(weights), 1.0, abs_tol=4e-7), (i, weights)
+        # float32 weights, each a few roundings (2**-24) off: their sum within 8 float32 eps
+        assert math.isclose(math.fsum(weights), 1.0, abs_tol=8 * 2**-23), (i, weights)
 
 
 @pytest.mark.parametrize("convention", ["torch", "onnx"])

@@ -43,7 +43,7 @@ def targets(shape: tuple[int, ...]) -> Iterator[dict[str, Any]]:
     yield {"size": [max(1, (3 * n) // 5) for n in shape]}
     yield {"size": [n + 3 if k % 2 == 0 else max(1, n - 2) for k, n in enumerate(shape)]}
     yield {"size": [1 for _ in shape]}
-    for s in (2.0, 3.0, 1.5, 0.5, 0.7, 2.3, 1.0):
+    for s in (2.0, 3.0, 1.5, 0.5, 0.7, 2.3, 1.0, 1.1):
         yield {"scale": [s] * len(shape)}
     yield {"scale": [1.75 if k % 2 == 0 else 0.6 for k in range(len(shape))]}
 

@@ -65,7 +65,7 @@ def axis_tables(axis: ResizeAxis) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.
     ([[0, 1], [1, 2]], [[0.5, 0.5], [0.5, 0.5]])
     """
     samples = [axis.sample(i) for i in range(axis.output)]
-    width = max(len(s.taps) for s in samples)
+    width = max(1, *(len(s.taps) for s in samples))
     index = np.zeros((axis.output, width), dtype=np.intp)
     weight = np.zeros((axis.output, width), dtype=np.float64)
     for row, s in enumerate(samples):

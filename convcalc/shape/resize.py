@@ -93,6 +93,7 @@ class ResizeSettings:
     precision: str = "float32"
     upsampling: bool = False  # Keras UpSampling (a --scale under keras)
     rank: int = 0  # spatial axes (PyTorch's nearest differs between its 2-D and other kernels)
+    unchanged: bool = False  # every output size equals its input size (onnxruntime copies)
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +217,9 @@ def resize_plan(
               settings)
         for k, n in enumerate(input_)
     )  # fmt: skip
+    if all(a.input == a.output for a in axes):
+        settings = replace(settings, unchanged=True)
+        axes = tuple(replace(a, settings=settings) for a in axes)
     return ResizePlan(settings, axes)
 
 

@@ -101,8 +101,10 @@ def torch_sample(axis: ResizeAxis, i: int) -> Sample:
         else:
             x = f32(i * scale)
         return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
+    if n == axis.output and s.mode == "linear":  # PyTorch copies an axis of unchanged size
+        return Sample(float(i), (i, i), (1.0, 0.0))
     ratio = torch_ratio(axis)
-    x = r(ratio * i) if s.align_corners else r(r(ratio * r(i + 0.5)) - 0.5)
+    x = r(ratio * i) if s.align_corners else r(ratio * r(i + 0.5) - 0.5)  # fused multiply-add
     if s.mode == "linear":
         x = max(x, 0.0)
     base = min(math.floor(x), n - 1)
@@ -163,7 +165,10 @@ def tf_sample(axis: ResizeAxis, i: int) -> Sample:
 
 
 def _tf_area(i: int, n: int, scale: float) -> Sample:
-    """``resize_area``: each input cell weighted by how much of it the output cell covers."""
+    """``resize_area``: each input cell weighted by how much of it the output cell covers
+    (scale 0, from align_corners on a 1-cell axis: every output is that cell, as measured)."""
+    if scale == 0:
+        return Sample(None, (0,), (1.0,))
     lo, hi = f32(i * scale), f32((i + 1) * scale)
     taps, weights = [], []
     v = math.floor(lo)
@@ -196,16 +201,19 @@ def onnx_coord(axis: ResizeAxis, i: int) -> float:
         return 0.0 if m == 1 else f32(f32(i * (n - 1)) / (m - 1))
     if rule == "pytorch_half_pixel" and m == 1:
         return 0.0
-    x = f32(f32(f32(i + 0.5) / s) - 0.5)
+    half = f32(f32(i + 0.5) / s)
     if rule == "half_pixel_symmetric":
         adjustment = f32(m / f32(s * n))
-        return f32(f32(f32(n / 2) * f32(1 - adjustment)) + x)
-    return x
+        offset = f32(f32(n / 2) * f32(1 - adjustment))
+        return f32(offset + (i + 0.5) / s - 0.5)  # the last line in double (0.5 is double)
+    return f32(half - 0.5)
 
 
 def onnx_sample(axis: ResizeAxis, i: int) -> Sample:
     """onnxruntime ``Resize``: nearest, linear (coordinate clamped to the input) or cubic."""
     st, n = axis.settings, axis.input
+    if st.unchanged:  # onnxruntime copies a tensor whose shape does not change
+        return Sample(float(i), (i,), (1.0,))
     x = onnx_coord(axis, i)
     if st.mode == "nearest":
         return Sample(x, (_clamp(nearest_index(x, st.nearest or "floor"), n),), (1.0,))
