@@ -597,7 +597,7 @@ RESIZE = [
     Opt("--size", sizes()),
     Opt("--scale", SCALES),
     Opt("--mode", st.sampled_from(["nearest", "nearest-exact", "linear", "cubic", "area", "x"])),
-    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "pil"])),
+    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "opencv", "pil"])),
     Opt("--align-corners"),
     Opt("--half-pixel-centers"),
     Opt("--recompute-scale-factor"),

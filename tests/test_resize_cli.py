@@ -67,6 +67,9 @@ def test_must_show_tf1_asymmetric() -> None:
         (["--scale", "2", "--convention", "torch", "--cubic-a", "-0.5"], 1),
         (["--size", "4", "--recompute-scale-factor"], 1),
         (["--scale", "2", "--convention", "tf", "--layout", "nchw"], 1),
+        (["--scale", "2", "--convention", "opencv", "--layout", "nchw"], 1),
+        (["--scale", "2", "--convention", "opencv", "--align-corners"], 1),
+        (["--size", "3x3x3", "--convention", "opencv", "--layout", "plain"], 1),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
@@ -110,6 +113,13 @@ def test_shape_resize_text_and_explain_are_bounded() -> None:
     assert "output = ⌊1099511627776·0.5⌋ = 549755813888" in out
 
 
+def test_opencv_nearest_exact_follows_its_running_sum() -> None:
+    """cv2's INTER_NEAREST_EXACT adds in/out per output in double: on 2 → 7 the fourth
+    output reads cell 0 (the sum 0.9999999999999999 falls short of 3.5·2/7 = 1)."""
+    y = resize([[10.0, 20.0]], size=(1, 7), mode="nearest-exact", convention="opencv")
+    assert y.tolist() == [[10, 10, 10, 10, 20, 20, 20]]
+
+
 def test_shape_resize_loads_no_numpy() -> None:
     code = (
         "import sys\nfrom convcalc.cli import cli\ntry:\n"
@@ -130,6 +140,9 @@ CASES = [
     ("tf1", "cubic", {}),
     ("onnx", "linear", {"coordinate_mode": "asymmetric"}),
     ("onnx", "cubic", {"cubic_a": -0.5}),
+    ("opencv", "linear", {}),
+    ("opencv", "cubic", {}),
+    ("opencv", "area", {}),
 ]
 
 

@@ -1,10 +1,10 @@
 """Record resize golden fixtures from the real libraries: tests/fixtures/resize.json.
 
-Run with a Python that has ``torch==2.13.0``, ``tensorflow-cpu`` (with Keras 3), ``onnx``
-and ``onnxruntime`` (none of them is a convcalc dependency)::
+Run with a Python that has ``torch==2.13.0``, ``tensorflow-cpu`` (with Keras 3), ``onnx``,
+``onnxruntime`` and ``opencv-python-headless`` (none of them is a convcalc dependency)::
 
     python3 -m venv /tmp/gen && /tmp/gen/bin/pip install torch==2.13.0 tensorflow-cpu \
-        onnx onnxruntime
+        onnx onnxruntime opencv-python-headless
     /tmp/gen/bin/python tools/gen_resize_fixtures.py
 
 Each case: convention, mode, options (convcalc's knob names), the spatial input shape,
@@ -53,6 +53,7 @@ def cases() -> Iterator[dict[str, Any]]:
     yield from tf_cases()
     yield from keras_cases()
     yield from onnx_cases()
+    yield from opencv_cases()
 
 
 # --------------------------------------------------------------------------- PyTorch
@@ -259,6 +260,39 @@ def run_onnx(x: Any, mode: str, opts: dict[str, Any], target: dict[str, Any]) ->
     return session.run(None, {"x": x})[0]
 
 
+# --------------------------------------------------------------------------- OpenCV
+
+
+def opencv_cases() -> Iterator[dict[str, Any]]:
+    """cv2.resize on a plain 2-D float32 image; scales are (height, width) = (fy, fx)."""
+    import cv2
+
+    flags = {
+        "nearest": cv2.INTER_NEAREST,
+        "nearest-exact": cv2.INTER_NEAREST_EXACT,
+        "linear": cv2.INTER_LINEAR,
+        "cubic": cv2.INTER_CUBIC,
+        "area": cv2.INTER_AREA,
+    }
+    shapes = [*SHAPES[2], (7, 5), (12, 9)]
+    for shape in shapes:
+        for target in [*targets(shape), {"scale": [0.5, 2.0]}, {"scale": [1 / 3, 0.25]}]:
+            for mode, flag in flags.items():
+                x = sample_input(shape)
+
+                def call(x: Any = x, flag: Any = flag, target: Any = target) -> Any:
+                    image = np.ascontiguousarray(x[0, 0])
+                    if "size" in target:
+                        h, w = target["size"]
+                        y = cv2.resize(image, (w, h), interpolation=flag)
+                    else:
+                        fy, fx = target["scale"]
+                        y = cv2.resize(image, None, fx=fx, fy=fy, interpolation=flag)
+                    return y[None, None]
+
+                yield record("opencv", mode, {}, shape, target, x, call)
+
+
 # --------------------------------------------------------------------------- recording
 
 
@@ -299,6 +333,7 @@ def sample_input(shape: tuple[int, ...]) -> Any:
 
 
 def main() -> None:
+    import cv2
     import keras
     import onnxruntime
     import tensorflow as tf
@@ -311,6 +346,7 @@ def main() -> None:
             "torch": torch.__version__,
             "tensorflow": tf.__version__,
             "keras": keras.__version__,
+            "opencv": cv2.__version__,
             "onnxruntime": onnxruntime.__version__,
             "numpy": np.__version__,
         },

@@ -21,7 +21,7 @@ __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesT
 
 # The engine's choice lists, spelled here so that other shape queries do not load the resize
 # modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx")
+CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv")
 MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
 COORDINATE_MODES = (
     "half_pixel",
@@ -75,7 +75,8 @@ def resize_options(f: F) -> F:
                 "--convention", type=click.Choice(CONVENTIONS), default="torch",
                 show_default=True,
                 help="Whose resize: torch F.interpolate, tf tf.image.resize, tf1 "
-                "tf.compat.v1.image.resize_*, keras Resizing/UpSampling, onnx Resize.",
+                "tf.compat.v1.image.resize_*, keras Resizing/UpSampling, onnx Resize, "
+                "opencv cv2.resize (plain 2-D).",
             ),
             click.option("--align-corners", is_flag=True, default=None,
                          help="torch, tf1, onnx: corner pixels aligned."),

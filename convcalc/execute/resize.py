@@ -32,7 +32,14 @@ TABLE_BYTES_PER_INDEX = 1024
 and the index/weight arrays of a wide area or cubic row), counted against the memory
 limit with the output."""
 
-CHANNELS = {"torch": "first", "onnx": "first", "tf": "last", "tf1": "last", "keras": "last"}
+CHANNELS = {
+    "torch": "first",
+    "onnx": "first",
+    "tf": "last",
+    "tf1": "last",
+    "keras": "last",
+    "opencv": "none",
+}
 """Where each convention's tensors keep their channels (``plain`` suits every one)."""
 
 
@@ -45,9 +52,11 @@ def resize_array_plan(
     lay.spatial_rank(x)
     want = CHANNELS.get(convention)
     if want is not None and lay.channels not in ("none", want):
-        named = "channels-first (ncw, nchw, ncdhw)" if want == "first" else "channels-last"
+        named = {"first": "channels-first (ncw, nchw, ncdhw)", "last": "channels-last"}.get(
+            want, "plain 2-D"
+        )
         raise ArrayFormatError(
-            f"--convention {convention} works on {named} or plain arrays, not layout {lay.name}"
+            f"--convention {convention} works on {named} arrays (or plain), not layout {lay.name}"
         )
     spatial = lay.to_first(x).shape[2:]
     precision = "float64" if x.dtype == np.float64 else "float32"

@@ -30,6 +30,7 @@ from convcalc.shape.resize_rules import (
     Sample,
     keras_sample,
     onnx_sample,
+    opencv_sample,
     tf_sample,
     torch_sample,
 )
@@ -45,7 +46,7 @@ __all__ = [
     "resize_plan",
 ]
 
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx")
+CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv")
 MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
 COORDINATE_MODES = (
     "half_pixel",
@@ -64,6 +65,7 @@ RANKS: dict[str, dict[str, tuple[int, ...]]] = {
     "keras": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
     "keras-upsampling": {"nearest": _ANY, "linear": _2D, "cubic": _2D},
     "onnx": {"nearest": _ANY, "linear": _ANY, "cubic": _2D},
+    "opencv": {m: _2D for m in ("nearest", "nearest-exact", "linear", "cubic", "area")},
 }
 """Spatial ranks each library computes each mode for (``keras-upsampling``: ``--scale``)."""
 
@@ -74,6 +76,7 @@ LIBRARY = {
     "keras": "keras.layers.Resizing",
     "keras-upsampling": "keras.layers.UpSampling{n}D",
     "onnx": "ONNX Resize (onnxruntime)",
+    "opencv": "cv2.resize",
 }
 
 
@@ -94,6 +97,7 @@ class ResizeSettings:
     upsampling: bool = False  # Keras UpSampling (a --scale under keras)
     rank: int = 0  # spatial axes (PyTorch's nearest differs between its 2-D and other kernels)
     unchanged: bool = False  # every output size equals its input size (onnxruntime copies)
+    downscale: bool = False  # OpenCV: no axis grows (its true area mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +139,7 @@ _SAMPLERS: dict[str, Callable[[ResizeAxis, int], Sample]] = {
     "tf1": tf_sample,
     "keras": keras_sample,
     "onnx": onnx_sample,
+    "opencv": opencv_sample,
 }
 
 
@@ -217,9 +222,12 @@ def resize_plan(
               settings)
         for k, n in enumerate(input_)
     )  # fmt: skip
-    if all(a.input == a.output for a in axes):
-        settings = replace(settings, unchanged=True)
-        axes = tuple(replace(a, settings=settings) for a in axes)
+    settings = replace(
+        settings,
+        unchanged=all(a.input == a.output for a in axes),
+        downscale=all((a.output / a.input if a.scale is None else a.scale) <= 1 for a in axes),
+    )
+    axes = tuple(replace(a, settings=settings) for a in axes)
     return ResizePlan(settings, axes)
 
 
@@ -251,6 +259,8 @@ def _axis(n: int, size: float | None, scale: float | None, s: ResizeSettings) ->
         out = n * int(scale)
     elif s.convention == "onnx":
         out = int(f32(f32(scale) * f32(n)))
+    elif s.convention == "opencv":
+        out = round(n * scale)  # cvRound: halves to even
     else:
         out = math.floor(n * scale)
     if out < 1:
@@ -287,6 +297,9 @@ def _settings(
         )  # fmt: skip
     if key == "onnx":
         return _onnx_settings(mode, knobs)
+    if key == "opencv":
+        rule = {"nearest": "asymmetric", "area": "area"}.get(mode, "half_pixel")
+        return ResizeSettings("opencv", mode, rule, cubic_a=-0.75 if mode == "cubic" else None)
     half = key in ("tf", "keras", "keras-upsampling")
     if key == "tf1":
         half = bool(knobs["half_pixel_centers"])

@@ -3,8 +3,9 @@
 One function per library family, each written in that library's own float32 operation
 order (see :mod:`convcalc.shape.resize_kernels`): PyTorch ``F.interpolate`` (ATen
 ``UpSample.h``), TensorFlow's ``resize_*`` kernels (TF2 ``tf.image.resize`` is them with
-``half_pixel_centers``; Keras ``Resizing`` calls it), onnxruntime's ``Resize``, and Keras
-``UpSampling`` (repeat). :class:`~convcalc.shape.resize.ResizeAxis` picks the function.
+``half_pixel_centers``; Keras ``Resizing`` calls it), onnxruntime's ``Resize``, Keras
+``UpSampling`` (repeat) and OpenCV's ``cv2.resize``.
+:class:`~convcalc.shape.resize.ResizeAxis` picks the function.
 
 >>> from convcalc.shape.resize import resize_plan
 >>> axis = resize_plan((2,), scale=(2.0,), mode="linear", convention="torch").axes[0]
@@ -16,10 +17,12 @@ order (see :mod:`convcalc.shape.resize_kernels`): PyTorch ``F.interpolate`` (ATe
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from convcalc.errors import SpecError
 from convcalc.shape.resize_kernels import (
     cubic_weights,
     f32,
@@ -31,7 +34,7 @@ from convcalc.shape.resize_kernels import (
 if TYPE_CHECKING:
     from convcalc.shape.resize import ResizeAxis
 
-__all__ = ["Sample", "keras_sample", "onnx_sample", "tf_sample", "torch_sample"]
+__all__ = ["Sample", "keras_sample", "onnx_sample", "opencv_sample", "tf_sample", "torch_sample"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +243,97 @@ def keras_sample(axis: ResizeAxis, i: int) -> Sample:
         return tf_sample(axis, i)
     factor = round(axis.scale or 1)
     return Sample(float(i // factor), (i // factor,), (1.0,))
+
+
+# --------------------------------------------------------------------------- OpenCV
+
+
+def opencv_inverse(axis: ResizeAxis) -> float:
+    """``cv2.resize``'s inv_scale (output per input cell): the factor given, else out/in.
+
+    >>> from convcalc.shape.resize import resize_plan
+    >>> opencv_inverse(resize_plan((4, 5), scale=(0.5,), convention="opencv").axes[1])
+    0.5
+    """
+    return axis.scale if axis.scale is not None else axis.output / axis.input
+
+
+def opencv_sample(axis: ResizeAxis, i: int) -> Sample:
+    """``cv2.resize`` on a float32 image (``imgproc/src/resize.cpp``): scale = 1/inv_scale
+    in double, half-pixel source coordinates rounded to float32, edge taps replicated."""
+    st, n = axis.settings, axis.input
+    if st.unchanged:  # same size: OpenCV copies
+        return Sample(float(i), (i,), (1.0,))
+    inv = opencv_inverse(axis)
+    scale = 1.0 / inv
+    if st.mode == "nearest":
+        x = i * scale
+        return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
+    if st.mode == "nearest-exact":
+        x = _opencv_exact_coords(n, axis.output)[i]
+        return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
+    if st.mode == "area" and st.downscale:
+        return _opencv_area(i, n, scale)
+    if st.mode == "area":  # upscaling "area" is a variant of bilinear
+        base = math.floor(i * scale)
+        t = f32((i + 1) - (base + 1) * inv)
+        x = base + (0.0 if t <= 0 else t - math.floor(t))
+    else:
+        x = f32((i + 0.5) * scale - 0.5)
+    base = math.floor(x)
+    t = f32(x - base)
+    if st.mode == "cubic":
+        w0, w1, w2, _ = cubic_weights(t, -0.75, f32)
+        w3 = f32(f32(f32(1 - w0) - w1) - w2)
+        return _cubic(x, base, t, n, (w0, w1, w2, w3), exclude=False)
+    if base < 0:
+        base, t = 0, 0.0
+    if base >= n - 1:
+        base, t = n - 1, 0.0
+    return Sample(x, (base, min(base + 1, n - 1)), (f32(1 - t), t))
+
+
+OPENCV_EXACT_LIMIT = 2**22
+"""Longest axis for OpenCV's INTER_NEAREST_EXACT, whose coordinate is a running sum."""
+
+
+@functools.lru_cache(maxsize=8)
+def _opencv_exact_coords(n: int, m: int) -> tuple[float, ...]:
+    """INTER_NEAREST_EXACT (as Pillow): start at half a step, add ``in/out`` per output, in
+    double, so the coordinates are a running sum (computed once per axis).
+
+    >>> _opencv_exact_coords(2, 7)[3]  # 3.5·2/7 = 1 exactly, but the sum falls short
+    0.9999999999999999
+    """
+    if m > OPENCV_EXACT_LIMIT:
+        raise SpecError(
+            f"OpenCV's nearest-exact coordinates are a running sum; convcalc follows it for "
+            f"outputs up to 2**22, got {m}"
+        )
+    step = n / m
+    coords, x = [], step * 0.5
+    for _ in range(m):
+        coords.append(x)
+        x += step
+    return tuple(coords)
+
+
+def _opencv_area(i: int, n: int, scale: float) -> Sample:
+    """``computeResizeAreaTab``: the cells under output *i*, each by its covered fraction
+    of the cell width (double precision, weights stored as float32)."""
+    lo = i * scale
+    hi = lo + scale
+    width = min(scale, n - lo)
+    first, last = math.ceil(lo), min(math.floor(hi), n - 1)
+    first = min(first, last)
+    taps, weights = [], []
+    if first - lo > 1e-3:
+        taps.append(first - 1)
+        weights.append(f32((first - lo) / width))
+    for j in range(first, last):
+        taps.append(j)
+        weights.append(f32(1.0 / width))
+    if hi - last > 1e-3:
+        taps.append(last)
+        weights.append(f32(min(min(hi - last, 1.0), width) / width))
+    return Sample(None, tuple(taps), tuple(weights))
