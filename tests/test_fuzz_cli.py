@@ -597,7 +597,8 @@ RESIZE = [
     Opt("--size", sizes()),
     Opt("--scale", SCALES),
     Opt("--mode", st.sampled_from(["nearest", "nearest-exact", "linear", "cubic", "area", "x"])),
-    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "opencv", "pil"])),
+    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "opencv",
+                                         "pil", "jax", "x"])),
     Opt("--align-corners"),
     Opt("--half-pixel-centers"),
     Opt("--recompute-scale-factor"),
@@ -606,6 +607,8 @@ RESIZE = [
     Opt("--nearest-mode", st.sampled_from(["round_prefer_floor", "floor", "ceil", "x"])),
     Opt("--cubic-a", st.one_of(st.sampled_from(["-0.5", "-0.75", "nan", "inf", "x"]), NUMBER)),
     Opt("--exclude-outside"),
+    Opt("--antialias"),
+    Opt("--no-antialias"),
 ]  # fmt: skip
 
 SHAPE = st.one_of(

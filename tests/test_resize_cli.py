@@ -70,6 +70,10 @@ def test_must_show_tf1_asymmetric() -> None:
         (["--scale", "2", "--convention", "opencv", "--layout", "nchw"], 1),
         (["--scale", "2", "--convention", "opencv", "--align-corners"], 1),
         (["--size", "3x3x3", "--convention", "opencv", "--layout", "plain"], 1),
+        (["--size", "3x3x3", "--convention", "pil", "--layout", "plain"], 1),
+        (["--size", "4x4", "--convention", "jax", "--mode", "area"], 1),
+        (["--scale", "2", "--convention", "pil"], 1),
+        (["--size", "4x4", "--convention", "torch", "--antialias"], 1),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
@@ -143,6 +147,10 @@ CASES = [
     ("opencv", "linear", {}),
     ("opencv", "cubic", {}),
     ("opencv", "area", {}),
+    ("pil", "cubic", {}),
+    ("pil", "area", {}),
+    ("jax", "cubic", {}),
+    ("jax", "linear", {"antialias": False}),
 ]
 
 

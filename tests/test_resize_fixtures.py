@@ -46,18 +46,18 @@ def _run(case: dict[str, Any]) -> tuple[np.ndarray[Any, Any], int]:
     layout = {1: "ncw", 2: "nchw", 3: "ncdhw"}[x.ndim - 2]
     target = {"size": case.get("size"), "scale": case.get("scale")}
     options = {**case["options"], "mode": case["mode"], **target}
-    channels_last = case["convention"] in ("tf", "tf1", "keras")
+    channels_last = case["convention"] in ("tf", "tf1", "keras", "jax")
     if channels_last:
         x = np.moveaxis(x, 1, -1)
         layout = {1: "nwc", 2: "nhwc", 3: "ndhwc"}[x.ndim - 2]
-    if case["convention"] == "opencv":  # cv2.resize: a plain 2-D image
+    if case["convention"] in ("opencv", "pil"):  # a plain 2-D image
         x, layout = x[0, 0], "plain"
     plan = resize_array_plan(x, layout, case["convention"], **options)
     terms = 1
     for axis in plan.axes:
         terms *= max(len(axis.sample(i).taps) for i in range(axis.output))
     y = resize(x, convention=case["convention"], layout=layout, **options)
-    if case["convention"] == "opencv":
+    if case["convention"] in ("opencv", "pil"):
         y = y[None, None]
     return (np.moveaxis(y, -1, 1) if channels_last else y), terms
 
@@ -92,6 +92,8 @@ def test_fixtures_cover_every_convention_and_mode() -> None:
         "keras": ["nearest", "linear", "cubic", "area"],
         "onnx": ["nearest", "linear", "cubic"],
         "opencv": ["nearest", "nearest-exact", "linear", "cubic", "area"],
+        "pil": ["nearest", "linear", "cubic", "area"],
+        "jax": ["nearest", "linear", "cubic"],
     }.items():
         for mode in modes:
             assert computed[convention, mode] >= 4, (convention, mode)

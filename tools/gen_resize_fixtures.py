@@ -1,10 +1,11 @@
 """Record resize golden fixtures from the real libraries: tests/fixtures/resize.json.
 
 Run with a Python that has ``torch==2.13.0``, ``tensorflow-cpu`` (with Keras 3), ``onnx``,
-``onnxruntime`` and ``opencv-python-headless`` (none of them is a convcalc dependency)::
+``onnxruntime``, ``opencv-python-headless``, ``pillow`` and ``jax`` (none of them is a
+convcalc dependency)::
 
     python3 -m venv /tmp/gen && /tmp/gen/bin/pip install torch==2.13.0 tensorflow-cpu \
-        onnx onnxruntime opencv-python-headless
+        onnx onnxruntime opencv-python-headless pillow "jax[cpu]"
     /tmp/gen/bin/python tools/gen_resize_fixtures.py
 
 Each case: convention, mode, options (convcalc's knob names), the spatial input shape,
@@ -54,6 +55,8 @@ def cases() -> Iterator[dict[str, Any]]:
     yield from keras_cases()
     yield from onnx_cases()
     yield from opencv_cases()
+    yield from pil_cases()
+    yield from jax_cases()
 
 
 # --------------------------------------------------------------------------- PyTorch
@@ -293,6 +296,61 @@ def opencv_cases() -> Iterator[dict[str, Any]]:
                 yield record("opencv", mode, {}, shape, target, x, call)
 
 
+# --------------------------------------------------------------------------- Pillow, JAX
+
+
+def pil_cases() -> Iterator[dict[str, Any]]:
+    """Image.resize of a mode-F (float32) image: NEAREST, BILINEAR, BICUBIC, BOX."""
+    from PIL import Image
+
+    filters = {
+        "nearest": Image.Resampling.NEAREST,
+        "linear": Image.Resampling.BILINEAR,
+        "cubic": Image.Resampling.BICUBIC,
+        "area": Image.Resampling.BOX,
+    }
+    for shape in [*SHAPES[2], (7, 5), (12, 9)]:
+        for target in targets(shape):
+            if "size" not in target:
+                continue
+            for mode, flag in filters.items():
+                x = sample_input(shape)
+
+                def call(x: Any = x, flag: Any = flag, size: Any = target["size"]) -> Any:
+                    image = Image.fromarray(np.ascontiguousarray(x[0, 0]), mode="F")
+                    y = image.resize((size[1], size[0]), resample=flag)
+                    return np.asarray(y, dtype=np.float32)[None, None]
+
+                yield record("pil", mode, {}, shape, target, x, call)
+
+
+def jax_cases() -> Iterator[dict[str, Any]]:
+    """jax.image.resize (channels-last, batch and channels kept), antialias on and off."""
+    import jax
+
+    methods = {"nearest": "nearest", "linear": "linear", "cubic": "cubic"}
+    for shapes in SHAPES.values():
+        for shape in shapes:
+            for target in targets(shape):
+                if "size" not in target:
+                    continue
+                for mode, method in methods.items():
+                    for opts in ({}, {"antialias": False}):
+                        if mode == "nearest" and opts:
+                            continue
+                        x = sample_input(shape)
+
+                        def call(x: Any = x, method: Any = method, opts: Any = opts,
+                                 size: Any = target["size"]) -> Any:  # fmt: skip
+                            nhwc = np.moveaxis(x, 1, -1)
+                            shape_out = (*nhwc.shape[:1], *size, nhwc.shape[-1])
+                            y = jax.image.resize(nhwc, shape_out, method=method,
+                                                 antialias=opts.get("antialias", True))  # fmt: skip
+                            return np.moveaxis(np.asarray(y), -1, 1)
+
+                        yield record("jax", mode, opts, shape, target, x, call)
+
+
 # --------------------------------------------------------------------------- recording
 
 
@@ -334,8 +392,10 @@ def sample_input(shape: tuple[int, ...]) -> Any:
 
 def main() -> None:
     import cv2
+    import jax
     import keras
     import onnxruntime
+    import PIL
     import tensorflow as tf
     import torch
 
@@ -347,6 +407,8 @@ def main() -> None:
             "tensorflow": tf.__version__,
             "keras": keras.__version__,
             "opencv": cv2.__version__,
+            "pillow": PIL.__version__,
+            "jax": jax.__version__,
             "onnxruntime": onnxruntime.__version__,
             "numpy": np.__version__,
         },

@@ -21,7 +21,7 @@ __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesT
 
 # The engine's choice lists, spelled here so that other shape queries do not load the resize
 # modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv")
+CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv", "pil", "jax")
 MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
 COORDINATE_MODES = (
     "half_pixel",
@@ -76,7 +76,7 @@ def resize_options(f: F) -> F:
                 show_default=True,
                 help="Whose resize: torch F.interpolate, tf tf.image.resize, tf1 "
                 "tf.compat.v1.image.resize_*, keras Resizing/UpSampling, onnx Resize, "
-                "opencv cv2.resize (plain 2-D).",
+                "opencv cv2.resize and pil Image.resize (plain 2-D), jax jax.image.resize.",
             ),
             click.option("--align-corners", is_flag=True, default=None,
                          help="torch, tf1, onnx: corner pixels aligned."),
@@ -91,6 +91,8 @@ def resize_options(f: F) -> F:
             click.option("--cubic-a", type=float, help="onnx cubic_coeff_a [default: -0.75]"),
             click.option("--exclude-outside", is_flag=True, default=None,
                          help="onnx exclude_outside: drop taps outside, renormalise."),
+            click.option("--antialias/--no-antialias", default=None,
+                         help="jax: widen the kernel on downscale [default: on]."),
         ]
     ):  # fmt: skip
         f = option(f)

@@ -39,6 +39,8 @@ CHANNELS = {
     "tf1": "last",
     "keras": "last",
     "opencv": "none",
+    "pil": "none",
+    "jax": "last",
 }
 """Where each convention's tensors keep their channels (``plain`` suits every one)."""
 

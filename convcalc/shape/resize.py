@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 from convcalc.errors import SpecError
 from convcalc.shape.axes import MAX_SIZE
+from convcalc.shape.resize_antialias import jax_sample, pil_sample
 from convcalc.shape.resize_kernels import NEAREST_RULES, Round, f32, f64
 from convcalc.shape.resize_rules import (
     Sample,
@@ -46,7 +47,7 @@ __all__ = [
     "resize_plan",
 ]
 
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv")
+CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv", "pil", "jax")
 MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
 COORDINATE_MODES = (
     "half_pixel",
@@ -66,6 +67,8 @@ RANKS: dict[str, dict[str, tuple[int, ...]]] = {
     "keras-upsampling": {"nearest": _ANY, "linear": _2D, "cubic": _2D},
     "onnx": {"nearest": _ANY, "linear": _ANY, "cubic": _2D},
     "opencv": {m: _2D for m in ("nearest", "nearest-exact", "linear", "cubic", "area")},
+    "pil": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
+    "jax": {"nearest": _ANY, "linear": _ANY, "cubic": _ANY},
 }
 """Spatial ranks each library computes each mode for (``keras-upsampling``: ``--scale``)."""
 
@@ -77,6 +80,8 @@ LIBRARY = {
     "keras-upsampling": "keras.layers.UpSampling{n}D",
     "onnx": "ONNX Resize (onnxruntime)",
     "opencv": "cv2.resize",
+    "pil": "PIL.Image.resize",
+    "jax": "jax.image.resize",
 }
 
 
@@ -98,6 +103,7 @@ class ResizeSettings:
     rank: int = 0  # spatial axes (PyTorch's nearest differs between its 2-D and other kernels)
     unchanged: bool = False  # every output size equals its input size (onnxruntime copies)
     downscale: bool = False  # OpenCV: no axis grows (its true area mode)
+    antialias: bool = False  # the kernel widened by in/out on downscale
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +146,8 @@ _SAMPLERS: dict[str, Callable[[ResizeAxis, int], Sample]] = {
     "keras": keras_sample,
     "onnx": onnx_sample,
     "opencv": opencv_sample,
+    "pil": pil_sample,
+    "jax": jax_sample,
 }
 
 
@@ -178,6 +186,7 @@ def resize_plan(
     nearest_mode: str | None = None,
     cubic_a: float | None = None,
     exclude_outside: bool | None = None,
+    antialias: bool | None = None,
     precision: str = "float32",
 ) -> ResizePlan:
     """Resolve a resize: output sizes and settings, or a :class:`SpecError` naming what
@@ -198,7 +207,7 @@ def resize_plan(
         raise SpecError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
     if (size is None) == (scale is None):
         raise SpecError("give either a size or a scale (not both, not neither)")
-    if convention in ("tf", "tf1") and scale is not None:
+    if convention in ("tf", "tf1", "pil", "jax") and scale is not None:
         raise SpecError(f"{LIBRARY[convention]} takes an output size (--size), not a scale")
     upsampling = convention == "keras" and scale is not None
     key = "keras-upsampling" if upsampling else convention
@@ -210,6 +219,7 @@ def resize_plan(
         "nearest_mode": nearest_mode,
         "cubic_a": cubic_a,
         "exclude_outside": exclude_outside,
+        "antialias": antialias,
     }
     settings = _settings(key, mode, knobs, recompute_scale_factor, scale is not None)
     settings = replace(settings, rank=rank)
@@ -276,12 +286,15 @@ def _settings(
     library = LIBRARY[key].replace("{n}D", "")
     allowed = {
         "torch": {"align_corners"},
+        "jax": {"antialias"},
         "tf1": {"align_corners", "half_pixel_centers"},
         "onnx": {"align_corners", "coordinate_mode", "nearest_mode", "cubic_a",
                  "exclude_outside"},
     }.get(key, set())  # fmt: skip
     for name, value in knobs.items():
         if value not in (None, False) and name not in allowed:
+            if name == "antialias" and key in ("torch", "tf", "onnx"):
+                raise SpecError(f"convcalc does not model {library}'s antialias yet")
             raise SpecError(f"{library} has no {name} option")
     if recompute and not (key == "torch" and by_scale):
         raise SpecError("recompute_scale_factor needs --convention torch and a --scale")
@@ -297,6 +310,11 @@ def _settings(
         )  # fmt: skip
     if key == "onnx":
         return _onnx_settings(mode, knobs)
+    if key in ("pil", "jax"):
+        rule = {"nearest": "half_pixel", "area": "box"}.get(mode, "half_pixel")
+        keep = key == "pil" or knobs["antialias"] is not False
+        return ResizeSettings(key, mode, rule, cubic_a=-0.5 if mode == "cubic" else None,
+                              antialias=keep and mode != "nearest")  # fmt: skip
     if key == "opencv":
         rule = {"nearest": "asymmetric", "area": "area"}.get(mode, "half_pixel")
         return ResizeSettings("opencv", mode, rule, cubic_a=-0.75 if mode == "cubic" else None)

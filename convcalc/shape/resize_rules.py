@@ -34,7 +34,15 @@ from convcalc.shape.resize_kernels import (
 if TYPE_CHECKING:
     from convcalc.shape.resize import ResizeAxis
 
-__all__ = ["Sample", "keras_sample", "onnx_sample", "opencv_sample", "tf_sample", "torch_sample"]
+__all__ = [
+    "Sample",
+    "keras_sample",
+    "onnx_sample",
+    "opencv_exact_coords",
+    "opencv_sample",
+    "tf_sample",
+    "torch_sample",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +278,7 @@ def opencv_sample(axis: ResizeAxis, i: int) -> Sample:
         x = i * scale
         return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
     if st.mode == "nearest-exact":
-        x = _opencv_exact_coords(n, axis.output)[i]
+        x = opencv_exact_coords(n, axis.output)[i]
         return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
     if st.mode == "area" and st.downscale:
         return _opencv_area(i, n, scale)
@@ -298,11 +306,11 @@ OPENCV_EXACT_LIMIT = 2**22
 
 
 @functools.lru_cache(maxsize=8)
-def _opencv_exact_coords(n: int, m: int) -> tuple[float, ...]:
+def opencv_exact_coords(n: int, m: int) -> tuple[float, ...]:
     """INTER_NEAREST_EXACT (as Pillow): start at half a step, add ``in/out`` per output, in
     double, so the coordinates are a running sum (computed once per axis).
 
-    >>> _opencv_exact_coords(2, 7)[3]  # 3.5·2/7 = 1 exactly, but the sum falls short
+    >>> opencv_exact_coords(2, 7)[3]  # 3.5·2/7 = 1 exactly, but the sum falls short
     0.9999999999999999
     """
     if m > OPENCV_EXACT_LIMIT:
