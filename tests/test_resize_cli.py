@@ -74,6 +74,8 @@ def test_must_show_tf1_asymmetric() -> None:
         (["--size", "4x4", "--convention", "jax", "--mode", "area"], 1),
         (["--scale", "2", "--convention", "pil"], 1),
         (["--size", "4x4", "--convention", "torch", "--antialias"], 1),
+        (["--size", "4x4", "--convention", "onnx", "--mode", "linear", "--antialias"], 1),
+        (["--size", "4x4", "--mode", "linear", "--antialias", "--align-corners"], 1),
     ],
 )
 def test_bad_input_is_one_line_and_writes_nothing(
@@ -151,6 +153,8 @@ CASES = [
     ("pil", "area", {}),
     ("jax", "cubic", {}),
     ("jax", "linear", {"antialias": False}),
+    ("torch", "cubic", {"antialias": True}),
+    ("tf", "linear", {"antialias": True}),
 ]
 
 

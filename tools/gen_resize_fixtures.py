@@ -80,6 +80,8 @@ def torch_cases() -> Iterator[dict[str, Any]]:
                     variants = [options]
                     if "scale" in target and mode != "area":
                         variants.append({**options, "recompute_scale_factor": True})
+                    if rank == 2 and mode in ("linear", "cubic") and not options:
+                        variants.append({"antialias": True})
                     for opts in variants:
                         x = sample_input(shape)
                         tmode = {"linear": names[rank], "cubic": "bicubic"}.get(mode, mode)
@@ -92,6 +94,8 @@ def torch_cases() -> Iterator[dict[str, Any]]:
                                 kw["align_corners"] = True
                             if "recompute_scale_factor" in opts:
                                 kw["recompute_scale_factor"] = True
+                            if "antialias" in opts:
+                                kw["antialias"] = True
                             if "size" in target:
                                 kw["size"] = tuple(target["size"])
                             else:
@@ -121,11 +125,16 @@ def tf_cases() -> Iterator[dict[str, Any]]:
             for mode, method in methods.items():
                 x = sample_input(shape)
 
-                def call2(x: Any = x, method: Any = method, size: Any = size) -> Any:
-                    y = tf.image.resize(np.moveaxis(x, 1, -1), size, method=method)
-                    return np.moveaxis(y.numpy(), -1, 1)
+                for aa in (False, True):
 
-                yield record("tf", mode, {}, shape, target, x, call2)
+                    def call2(x: Any = x, method: Any = method, size: Any = size,
+                              aa: bool = aa) -> Any:  # fmt: skip
+                        nhwc = np.moveaxis(x, 1, -1)
+                        y = tf.image.resize(nhwc, size, method=method, antialias=aa)
+                        return np.moveaxis(y.numpy(), -1, 1)
+
+                    yield record("tf", mode, {"antialias": True} if aa else {}, shape, target,
+                                 x, call2)  # fmt: skip
                 flags: list[dict[str, bool]] = [{}, {"align_corners": True}]
                 flags += [{"half_pixel_centers": True}]
                 flags += [{"align_corners": True, "half_pixel_centers": True}]

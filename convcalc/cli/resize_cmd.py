@@ -92,7 +92,8 @@ def resize_options(f: F) -> F:
             click.option("--exclude-outside", is_flag=True, default=None,
                          help="onnx exclude_outside: drop taps outside, renormalise."),
             click.option("--antialias/--no-antialias", default=None,
-                         help="jax: widen the kernel on downscale [default: on]."),
+                         help="Widen the kernel on downscale: torch (linear, cubic 2-D), "
+                         "tf, jax [default: on for jax, off otherwise]."),
         ]
     ):  # fmt: skip
         f = option(f)

@@ -104,6 +104,7 @@ class ResizeSettings:
     unchanged: bool = False  # every output size equals its input size (onnxruntime copies)
     downscale: bool = False  # OpenCV: no axis grows (its true area mode)
     antialias: bool = False  # the kernel widened by in/out on downscale
+    first_row: bool = False  # PyTorch 2.13 antialias, output width 1: every row is row 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +237,11 @@ def resize_plan(
         settings,
         unchanged=all(a.input == a.output for a in axes),
         downscale=all((a.output / a.input if a.scale is None else a.scale) <= 1 for a in axes),
+        first_row=settings.convention == "torch"
+        and settings.antialias
+        and rank == 2
+        and axes[1].output == 1
+        and axes[0].input != axes[0].output,
     )
     axes = tuple(replace(a, settings=settings) for a in axes)
     return ResizePlan(settings, axes)
@@ -285,7 +291,8 @@ def _settings(
 ) -> ResizeSettings:
     library = LIBRARY[key].replace("{n}D", "")
     allowed = {
-        "torch": {"align_corners"},
+        "torch": {"align_corners", "antialias"},
+        "tf": {"antialias"},
         "jax": {"antialias"},
         "tf1": {"align_corners", "half_pixel_centers"},
         "onnx": {"align_corners", "coordinate_mode", "nearest_mode", "cubic_a",
@@ -293,20 +300,26 @@ def _settings(
     }.get(key, set())  # fmt: skip
     for name, value in knobs.items():
         if value not in (None, False) and name not in allowed:
-            if name == "antialias" and key in ("torch", "tf", "onnx"):
+            if name == "antialias" and key == "onnx":
                 raise SpecError(f"convcalc does not model {library}'s antialias yet")
             raise SpecError(f"{library} has no {name} option")
     if recompute and not (key == "torch" and by_scale):
         raise SpecError("recompute_scale_factor needs --convention torch and a --scale")
     align = bool(knobs["align_corners"])
     convention = "keras" if key == "keras-upsampling" else key
+    antialias = bool(knobs["antialias"])
     if key == "torch":
         if align and mode not in ("linear", "cubic"):
             raise SpecError(f"{library}: align_corners can only be set with linear or cubic")
+        if antialias and mode not in ("linear", "cubic"):
+            raise SpecError(f"{library}: antialias is only supported for linear and cubic")
+        if antialias and align:
+            raise SpecError("convcalc does not model PyTorch's antialias with align_corners")
         rule = _torch_rule(mode, align)
+        a = (-0.5 if antialias else -0.75) if mode == "cubic" else None
         return ResizeSettings(
-            "torch", mode, rule, cubic_a=-0.75 if mode == "cubic" else None,
-            align_corners=align, recompute_scale_factor=recompute,
+            "torch", mode, rule, cubic_a=a, align_corners=align,
+            recompute_scale_factor=recompute, antialias=antialias,
         )  # fmt: skip
     if key == "onnx":
         return _onnx_settings(mode, knobs)
@@ -336,6 +349,7 @@ def _settings(
     return ResizeSettings(
         convention, mode, rule, cubic_a=a, exclude_outside=half and mode == "cubic",
         align_corners=align, half_pixel_centers=half, upsampling=key == "keras-upsampling",
+        antialias=antialias and mode in ("linear", "cubic"),
     )  # fmt: skip
 
 

@@ -22,8 +22,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from convcalc.shape.resize_kernels import f32
-from convcalc.shape.resize_rules import Sample, opencv_exact_coords
+from convcalc.shape.resize_kernels import Sample, f32, opencv_exact_coords
 
 if TYPE_CHECKING:
     from convcalc.shape.resize import ResizeAxis

@@ -15,17 +15,23 @@ rounding after every ``+ − × ÷`` of float32 operands gives exactly the float
 
 from __future__ import annotations
 
+import functools
 import math
 import struct
 from collections.abc import Callable
+from dataclasses import dataclass
+
+from convcalc.errors import SpecError
 
 __all__ = [
     "NEAREST_RULES",
     "Round",
+    "Sample",
     "cubic_weights",
     "f32",
     "f64",
     "nearest_index",
+    "opencv_exact_coords",
     "round_half_away",
     "show",
     "tf_cubic_weights",
@@ -140,3 +146,45 @@ def show(x: float, rnd: Round = f64) -> str:
             if f32(float(text)) == x:
                 return text
     return repr(x)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One output index: the source coordinate the library computes (``None`` for area:
+    a span, not a point), the input indices it reads and their weights.
+
+    >>> Sample(0.25, (0, 1), (0.75, 0.25)).pairs()
+    [(0, 0.75), (1, 0.25)]
+    """
+
+    coord: float | None
+    taps: tuple[int, ...]
+    weights: tuple[float, ...]
+
+    def pairs(self) -> list[tuple[int, float]]:
+        return list(zip(self.taps, self.weights, strict=True))
+
+
+OPENCV_EXACT_LIMIT = 2**22
+"""Longest axis for OpenCV's INTER_NEAREST_EXACT, whose coordinate is a running sum."""
+
+
+@functools.lru_cache(maxsize=8)
+def opencv_exact_coords(n: int, m: int) -> tuple[float, ...]:
+    """INTER_NEAREST_EXACT (as Pillow): start at half a step, add ``in/out`` per output, in
+    double, so the coordinates are a running sum (computed once per axis).
+
+    >>> opencv_exact_coords(2, 7)[3]  # 3.5·2/7 = 1 exactly, but the sum falls short
+    0.9999999999999999
+    """
+    if m > OPENCV_EXACT_LIMIT:
+        raise SpecError(
+            f"OpenCV's nearest-exact coordinates are a running sum; convcalc follows it for "
+            f"outputs up to 2**22, got {m}"
+        )
+    step = n / m
+    coords, x = [], step * 0.5
+    for _ in range(m):
+        coords.append(x)
+        x += step
+    return tuple(coords)

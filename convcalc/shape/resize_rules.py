@@ -17,16 +17,16 @@ order (see :mod:`convcalc.shape.resize_kernels`): PyTorch ``F.interpolate`` (ATe
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from convcalc.errors import SpecError
+from convcalc.shape.resize_antialias import pillow_weights, scale_translate_weights
 from convcalc.shape.resize_kernels import (
+    Sample,
     cubic_weights,
     f32,
     nearest_index,
+    opencv_exact_coords,
     round_half_away,
     tf_cubic_weights,
 )
@@ -43,23 +43,6 @@ __all__ = [
     "tf_sample",
     "torch_sample",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One output index: the source coordinate the library computes (``None`` for area:
-    a span, not a point), the input indices it reads and their weights.
-
-    >>> Sample(0.25, (0, 1), (0.75, 0.25)).pairs()
-    [(0, 0.75), (1, 0.25)]
-    """
-
-    coord: float | None
-    taps: tuple[int, ...]
-    weights: tuple[float, ...]
-
-    def pairs(self) -> list[tuple[int, float]]:
-        return list(zip(self.taps, self.weights, strict=True))
 
 
 def _clamp(i: int, n: int) -> int:
@@ -112,9 +95,14 @@ def torch_sample(axis: ResizeAxis, i: int) -> Sample:
         else:
             x = f32(i * scale)
         return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
-    if n == axis.output and s.mode == "linear":  # PyTorch copies an axis of unchanged size
+    if n == axis.output and (s.mode == "linear" or s.antialias):  # PyTorch copies the axis
         return Sample(float(i), (i, i), (1.0, 0.0))
     ratio = torch_ratio(axis)
+    if s.first_row:  # measured in PyTorch 2.13: its antialiased row pass on a 1-wide output
+        i = 0  # repeats the first output row
+    if s.antialias:  # Pillow's filter, a = -0.5 for cubic
+        taps, weights = pillow_weights(n, axis.output, i, s.mode, ratio, rnd=True)
+        return Sample(r(r(ratio * r(i + 0.5)) - 0.5), taps, weights)
     x = r(ratio * i) if s.align_corners else r(ratio * r(i + 0.5) - 0.5)  # fused multiply-add
     if s.mode == "linear":
         x = max(x, 0.0)
@@ -167,6 +155,9 @@ def tf_sample(axis: ResizeAxis, i: int) -> Sample:
         j = min(round_half_away(x) if s.align_corners else math.floor(x), n - 1)
         return Sample(x, (max(j, 0) if half else j,), (1.0,))
     x = f32(f32(f32(i + 0.5) * scale) - 0.5) if half else f32(i * scale)
+    if s.antialias:  # TF2 antialias=True: scale_and_translate
+        taps, weights = scale_translate_weights(n, axis.output, i, s.mode, antialias=True)
+        return Sample(x, taps, weights)
     base = math.floor(x)
     t = f32(x - base)
     if s.mode == "linear":
@@ -299,31 +290,6 @@ def opencv_sample(axis: ResizeAxis, i: int) -> Sample:
     if base >= n - 1:
         base, t = n - 1, 0.0
     return Sample(x, (base, min(base + 1, n - 1)), (f32(1 - t), t))
-
-
-OPENCV_EXACT_LIMIT = 2**22
-"""Longest axis for OpenCV's INTER_NEAREST_EXACT, whose coordinate is a running sum."""
-
-
-@functools.lru_cache(maxsize=8)
-def opencv_exact_coords(n: int, m: int) -> tuple[float, ...]:
-    """INTER_NEAREST_EXACT (as Pillow): start at half a step, add ``in/out`` per output, in
-    double, so the coordinates are a running sum (computed once per axis).
-
-    >>> opencv_exact_coords(2, 7)[3]  # 3.5·2/7 = 1 exactly, but the sum falls short
-    0.9999999999999999
-    """
-    if m > OPENCV_EXACT_LIMIT:
-        raise SpecError(
-            f"OpenCV's nearest-exact coordinates are a running sum; convcalc follows it for "
-            f"outputs up to 2**22, got {m}"
-        )
-    step = n / m
-    coords, x = [], step * 0.5
-    for _ in range(m):
-        coords.append(x)
-        x += step
-    return tuple(coords)
 
 
 def _opencv_area(i: int, n: int, scale: float) -> Sample:
