@@ -628,6 +628,7 @@ FRAMEWORKS_LIST = st.one_of(
 )
 COMPARE_EXTRA = [*REPORT, Opt("--frameworks", FRAMEWORKS_LIST)]
 COMPARE = st.one_of(
+    simple(["compare", "resize"], [INPUT, *RESIZE[:3], Opt("--json")]),
     simple(["compare", "conv"], [INPUT, *GEOMETRY, *COMPARE_EXTRA]),
     simple(["compare", "pool"], [INPUT, *GEOMETRY, *POOL_EXTRA, *COMPARE_EXTRA]),
     simple(["compare", "deconv"], [INPUT, *GEOMETRY, *DECONV_EXTRA, *COMPARE_EXTRA]),

@@ -126,6 +126,29 @@ def test_opencv_nearest_exact_follows_its_running_sum() -> None:
     assert y.tolist() == [[10, 10, 10, 10, 20, 20, 20]]
 
 
+def test_must_show_compare_cubic_splits_a() -> None:
+    """torch, OpenCV and ONNX (a = −0.75) agree; TF, Pillow and JAX (a = −0.5) differ."""
+    code, out, err = run("compare", "resize", "-i", "4", "--size", "8", "--mode", "cubic")
+    assert code == 0, err
+    rows = {line.lstrip("* ").split()[0]: line for line in out.splitlines()[2:]}
+    for same in ("torch", "onnx", "opencv"):
+        assert not rows[same].startswith("*"), rows[same]
+    for other in ("tf", "pil", "jax"):
+        assert rows[other].startswith("*") and "a = -0.5 vs -0.75" in rows[other]
+
+
+def test_compare_resize_json_and_bounded() -> None:
+    code, out, err = run("compare", "resize", "-i", "4", "--size", "8", "--json")
+    assert code == 0, err
+    rows = {r["convention"]: r for r in json.loads(out)["rows"]}
+    assert rows["tf1"]["differs"] and "asymmetric" in rows["tf1"]["reason"]
+    assert rows["torch"]["ramp"] == [0, 0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3]
+    big = str(2**40)
+    code, out, err = run("compare", "resize", "-i", big, "--size", big, "--mode", "nearest")
+    assert code == 0, err
+    assert "refused" in out  # Pillow's running sum is not followed that far
+
+
 def test_shape_resize_loads_no_numpy() -> None:
     code = (
         "import sys\nfrom convcalc.cli import cli\ntry:\n"

@@ -17,7 +17,7 @@ from convcalc.cli.params import INPUT, SIZES
 from convcalc.cli.run_options import io_options
 
 __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesType",
-           "run_resize", "shape_resize"]  # fmt: skip
+           "compare_resize", "run_resize", "shape_resize"]  # fmt: skip
 
 # The engine's choice lists, spelled here so that other shape queries do not load the resize
 # modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
@@ -173,3 +173,46 @@ def run_resize(
     options = _knobs(size, scale, **knobs)
     x, fmt = read_input(input_file, input_format)
     emit(resize(x, layout=layout, **options), fmt, output, output_format)
+
+
+@click.command("resize")
+@click.option("-i", "--input", "input_", type=SIZES, required=True, metavar="SIZE",
+              help="Input size of the axis compared (one value).")  # fmt: skip
+@click.option("--size", type=SIZES, help="Output size.")
+@click.option("--scale", type=ScalesType(), help="Scale factor.")
+@click.option("--mode", type=click.Choice(MODES), default="linear", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def compare_resize(
+    input_: Sizes,
+    size: Sizes | None,
+    scale: tuple[float, ...] | None,
+    mode: str,
+    as_json: bool,
+) -> None:
+    """One resize under every library's convention: sizes, coordinates, a ramp's output;
+    rows that differ from PyTorch's are marked * with the reason.
+
+    \b
+    convcalc compare resize -i 4 --size 8 --mode cubic
+    convcalc compare resize -i 8 --size 3 --mode linear --json
+    """
+    from convcalc.report.resize_compare import compare_dict, compare_rows, compare_text
+
+    if len(input_) != 1 or (size is not None and len(size) != 1):
+        raise click.UsageError("compare resize takes one axis: -i N and --size M (or --scale F)")
+    if scale is not None and len(scale) != 1:
+        raise click.UsageError("compare resize takes one --scale factor")
+    _knobs(size, scale)
+    n = input_[0]
+    rows = compare_rows(
+        n, size=None if size is None else size[0], scale=None if scale is None else scale[0],
+        mode=mode,
+    )  # fmt: skip
+    if as_json:
+        import json
+
+        click.echo(json.dumps(compare_dict(rows, n, mode)))
+        return
+    target = f"size {size[0]}" if size is not None else f"scale {scale[0] if scale else ''}"
+    title = f"resize · {mode} · input {n} → {target} · ramp 0 … {n - 1} (one axis of a 2-D image)"
+    click.echo(compare_text(rows, title))
