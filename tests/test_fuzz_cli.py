@@ -642,7 +642,12 @@ PORT_EXTRA = [Opt("--json"), Opt("--check")]
 
 @st.composite
 def port_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "pool", "deconv"]))
+    kind = draw(st.sampled_from(["conv", "pool", "deconv", "resize"]))
+    if kind == "resize":
+        argv = draw(
+            options([INPUT, *[o for o in RESIZE if o.name != "--convention"], Opt("--json")])
+        )
+        return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))
     extra = {"conv": [], "pool": POOL_EXTRA, "deconv": DECONV_EXTRA}[kind]
     argv = draw(options([INPUT, *GEOMETRY, *extra, *PORT_EXTRA]))
     return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))

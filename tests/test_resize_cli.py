@@ -149,6 +149,28 @@ def test_compare_resize_json_and_bounded() -> None:
     assert "refused" in out  # Pillow's running sum is not followed that far
 
 
+def test_port_resize_finds_the_exact_spelling() -> None:
+    code, out, err = run(
+        "port", "--from", "torch", "--to", "tf", "resize", "-i", "4x4", "--size", "8x8",
+        "--mode", "linear",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.splitlines()[1].strip() == "tf.image.resize(x, (8, 8), method='bilinear')"
+    code, out, err = run(
+        "port", "--from", "torch", "--to", "onnx", "resize", "-i", "5x5", "--size", "13x13",
+        "--json",
+    )  # fmt: skip
+    assert json.loads(out)["exact"] == [
+        "Resize(mode='nearest', coordinate_transformation_mode='asymmetric', "
+        "nearest_mode='floor', sizes=[N, C, 13, 13])"
+    ]
+    code, out, err = run(
+        "port", "--from", "torch", "--to", "keras", "resize", "-i", "4x4", "--size", "8x8",
+        "--mode", "cubic",
+    )  # fmt: skip
+    assert code == 0 and "no exact equivalent" in out
+
+
 def test_shape_resize_loads_no_numpy() -> None:
     code = (
         "import sys\nfrom convcalc.cli import cli\ntry:\n"

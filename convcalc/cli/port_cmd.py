@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from convcalc.cli.layer_params import JSON_FLAG, emit_json, layer_kwargs, layer_options, print_rich
+from convcalc.cli.resize_cmd import port_resize
 
 __all__ = ["port"]
 
@@ -109,6 +110,9 @@ def port(ctx: click.Context, source: str, target: str) -> None:
     convcalc port --from tf --to onnx deconv -i 7 -k 3 -s 2 -p same --output-size 14 --check
     """
     ctx.obj = {"from": source, "to": target}
+
+
+port.add_command(port_resize)
 
 
 @port.command("conv")

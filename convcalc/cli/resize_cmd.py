@@ -17,7 +17,7 @@ from convcalc.cli.params import INPUT, SIZES
 from convcalc.cli.run_options import io_options
 
 __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesType",
-           "compare_resize", "run_resize", "shape_resize"]  # fmt: skip
+           "compare_resize", "port_resize", "run_resize", "shape_resize"]  # fmt: skip
 
 # The engine's choice lists, spelled here so that other shape queries do not load the resize
 # modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
@@ -63,6 +63,15 @@ class ScalesType(click.ParamType[tuple[float, ...], Any]):
 
 def resize_options(f: F) -> F:
     """Target (``--size``/``--scale``), mode, convention and the knobs."""
+    return _options(f, convention=True)
+
+
+def port_options(f: F) -> F:
+    """``resize_options`` without ``--convention`` (``port`` has ``--from``)."""
+    return _options(f, convention=False)
+
+
+def _options(f: F, *, convention: bool) -> F:
     for option in reversed(
         [
             click.option("--size", type=SIZES, help="Output size per spatial axis: 8, 8x6."),
@@ -71,13 +80,13 @@ def resize_options(f: F) -> F:
                 "--mode", type=click.Choice(MODES), default="nearest", show_default=True,
                 help="linear is bi-/trilinear by rank; nearest-exact is PyTorch's.",
             ),
-            click.option(
+            *[click.option(
                 "--convention", type=click.Choice(CONVENTIONS), default="torch",
                 show_default=True,
                 help="Whose resize: torch F.interpolate, tf tf.image.resize, tf1 "
                 "tf.compat.v1.image.resize_*, keras Resizing/UpSampling, onnx Resize, "
                 "opencv cv2.resize and pil Image.resize (plain 2-D), jax jax.image.resize.",
-            ),
+            )][: 1 if convention else 0],
             click.option("--align-corners", is_flag=True, default=None,
                          help="torch, tf1, onnx: corner pixels aligned."),
             click.option("--half-pixel-centers", is_flag=True, default=None,
@@ -216,3 +225,53 @@ def compare_resize(
     target = f"size {size[0]}" if size is not None else f"scale {scale[0] if scale else ''}"
     title = f"resize · {mode} · input {n} → {target} · ramp 0 … {n - 1} (one axis of a 2-D image)"
     click.echo(compare_text(rows, title))
+
+
+@click.command("resize")
+@INPUT
+@port_options
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def port_resize(
+    ctx: click.Context,
+    /,
+    input_: Sizes,
+    size: Sizes | None,
+    scale: tuple[float, ...] | None,
+    as_json: bool,
+    **knobs: Any,
+) -> None:
+    """Port a resize: every spelling in the target with the same taps and weights.
+
+    The options are read the way the source library reads them (--scale is PyTorch's
+    scale_factor, ONNX's scales).
+
+    \b
+    convcalc port --from torch --to tf resize -i 4x4 --size 8x8 --mode linear
+    convcalc port --from torch --to onnx resize -i 4x4 --scale 2 --mode nearest
+    """
+    from convcalc.frameworks.resize_port import port_resize as find
+
+    source, target = ctx.obj["from"], ctx.obj["to"]
+    options = _knobs(size, scale, **knobs)
+    found = find(source, target, input_, **options)
+    if as_json:
+        import json
+
+        click.echo(json.dumps({"op": "resize", "from": source, "to": target,
+                               "exact": [s.code for s in found]}))  # fmt: skip
+        return
+    click.echo(
+        f"resize {knobs['mode']} from {source} → {target} (exact at these sizes: the same "
+        "taps and weights at every output):"
+    )
+    if not found:
+        click.echo(
+            f"  no exact equivalent: none of {target}'s spellings (modes, coordinate rules, "
+            "flags) gives the same taps and weights; 'convcalc compare resize' shows how "
+            "they differ"
+        )
+        return
+    click.echo(f"  {found[0].code}")
+    for other in found[1:]:
+        click.echo(f"  also exact: {other.code}")

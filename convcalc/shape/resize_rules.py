@@ -57,6 +57,8 @@ def _cubic(x: float, base: int, t: float, n: int, w: tuple[float, ...], exclude:
         return Sample(x, tuple(_clamp(j, n) for j in raw), w)
     kept = [(j, wk) for j, wk in zip(raw, w, strict=True) if 0 <= j < n]
     total = math.fsum(wk for _, wk in kept)
+    if total == 0:  # no tap inside (a float32 coordinate far beyond a huge input)
+        return Sample(x, (), ())
     return Sample(x, tuple(j for j, _ in kept), tuple(f32(wk / total) for _, wk in kept))
 
 
