@@ -171,6 +171,22 @@ def test_port_resize_finds_the_exact_spelling() -> None:
     assert code == 0 and "no exact equivalent" in out
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--mode", "area"],
+        ["--mode", "cubic", "--convention", "jax"],
+        ["--mode", "linear", "--convention", "torch", "--antialias"],
+    ],
+)
+def test_wide_filters_are_bounded(args: list[str]) -> None:
+    """An area or antialiased downscale reads about in/out cells per output: refused past
+    2**16 per output instead of tabulating 2**40 taps."""
+    big = str(2**40)
+    code, _, err = run("shape", "resize", "-i", f"{big}x4", "--size", "1x4", *args)
+    assert code == 1 and "at most 2**16" in err, err
+
+
 def test_shape_resize_loads_no_numpy() -> None:
     code = (
         "import sys\nfrom convcalc.cli import cli\ntry:\n"

@@ -27,10 +27,9 @@ from convcalc.shape.resize import ResizeAxis, ResizePlan, resize_plan
 
 __all__ = ["CHANNELS", "axis_tables", "resize", "resize_array_plan"]
 
-TABLE_BYTES_PER_INDEX = 1024
-"""Peak bytes per output index of an axis while its taps are tabulated (the Python samples
-and the index/weight arrays of a wide area or cubic row), counted against the memory
-limit with the output."""
+TABLE_BYTES_PER_INDEX = 256
+"""Peak bytes per tap of an output index while an axis is tabulated (the Python samples
+and the index/weight arrays), counted against the memory limit with the output."""
 
 CHANNELS = {
     "torch": "first",
@@ -125,7 +124,8 @@ def resize(
     )
     first = lay.to_first(array)
     out_shape = (*first.shape[:2], *plan.output)
-    tables = ("the tap tables", sum(plan.output) * TABLE_BYTES_PER_INDEX)
+    cells = sum(a.output * (a.max_taps() + 1) for a in plan.axes)
+    tables = ("the tap tables", cells * TABLE_BYTES_PER_INDEX)
     with reserve([*output_parts(out_shape, array.dtype.itemsize, lay.copies + 1), tables]):
         y = first
         for k, axis in enumerate(plan.axes):

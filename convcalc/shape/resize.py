@@ -56,6 +56,10 @@ COORDINATE_MODES = (
     "asymmetric",
     "half_pixel_symmetric",
 )
+MAX_TAPS = 2**16
+"""Most input cells one output may read (an area or antialiased downscale by in/out reads
+about in/out of them): bounded work for the per-output tables."""
+
 _ALIASES = {"bilinear": "linear", "trilinear": "linear", "bicubic": "cubic"}
 
 _ANY, _2D = (1, 2, 3), (2,)
@@ -132,6 +136,21 @@ class ResizeAxis:
         if self.scale is not None:
             return f32(self.scale)
         return f32(f32(self.output) / f32(self.input))
+
+    def max_taps(self) -> int:
+        """An upper bound on the taps of one output (an area or antialiased filter spans
+        about in/out cells; the others at most 4).
+
+        >>> resize_plan((100,), size=(10,), mode="area").axes[0].max_taps()
+        12
+        """
+        ratio = self.input / self.output
+        s = self.settings
+        if s.mode == "area":
+            return math.ceil(ratio) + 2
+        if s.antialias or (s.convention == "pil" and s.mode != "nearest"):
+            return math.ceil(2 * 2 * max(1.0, ratio)) + 3
+        return 4
 
     def sample(self, i: int) -> Sample:
         """Output index *i*: source coordinate, taps, weights."""
@@ -244,6 +263,12 @@ def resize_plan(
         and axes[0].input != axes[0].output,
     )
     axes = tuple(replace(a, settings=settings) for a in axes)
+    for k, axis in enumerate(axes):
+        if axis.max_taps() > MAX_TAPS:
+            raise SpecError(
+                f"each output of axis {k} reads about {axis.max_taps()} input cells "
+                f"({axis.input} → {axis.output}); convcalc computes at most 2**16 per output"
+            )
     return ResizePlan(settings, axes)
 
 
