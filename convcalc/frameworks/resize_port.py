@@ -31,6 +31,9 @@ __all__ = ["CHECKED", "Spelling", "port_resize"]
 CHECKED = 512
 """Output indices compared per axis (the first and last halves of a longer axis)."""
 
+TAP_BUDGET = 2**17
+"""Taps computed per axis and spelling at most (bounded work for wide filters)."""
+
 _TORCH = {"nearest": "nearest", "nearest-exact": "nearest-exact", "cubic": "bicubic",
           "area": "area"}  # fmt: skip
 _TF = {"nearest": "nearest", "linear": "bilinear", "cubic": "bicubic", "area": "area"}
@@ -58,14 +61,18 @@ def port_resize(
 ) -> list[Spelling]:
     """The target's exact spellings of *source*'s resize (empty: none is exact)."""
     plan = resize_plan(input_, size=size, scale=scale, mode=mode, convention=source, **knobs)
-    wanted = [[_taps(axis, i) for i in _checked(axis.output)] for axis in plan.axes]
+    wanted = [[_taps(axis, i) for i in _checked(axis)] for axis in plan.axes]
     return [s for s in _candidates(target, plan, scale) if _matches(wanted, s.plan)]
 
 
-def _checked(m: int) -> list[int]:
-    if m <= CHECKED:
+def _checked(axis: ResizeAxis) -> list[int]:
+    """The output indices compared: all, or the first and last of a long axis (fewer for
+    wide filters: at most ``TAP_BUDGET`` taps per axis and spelling)."""
+    m = axis.output
+    limit = max(2, min(CHECKED, TAP_BUDGET // axis.max_taps()))
+    if m <= limit:
         return list(range(m))
-    return [*range(CHECKED // 2), *range(m - CHECKED // 2, m)]
+    return [*range(limit // 2), *range(m - (limit - limit // 2), m)]
 
 
 def _taps(axis: ResizeAxis, i: int) -> dict[int, float]:
@@ -79,9 +86,9 @@ def _taps(axis: ResizeAxis, i: int) -> dict[int, float]:
 def _matches(wanted: list[list[dict[int, float]]], plan: ResizePlan) -> bool:
     """Whether *plan* has the wanted taps and weights, stopping at the first difference."""
     for rows, axis in zip(wanted, plan.axes, strict=True):
-        if len(rows) != len(_checked(axis.output)):
+        if len(rows) != len(_checked(axis)):
             return False
-        for want, i in zip(rows, _checked(axis.output), strict=True):
+        for want, i in zip(rows, _checked(axis), strict=True):
             got = _taps(axis, i)
             if got.keys() != want.keys() or any(abs(got[t] - want[t]) > 1e-5 for t in want):
                 return False

@@ -22,13 +22,28 @@ __all__ = ["LISTED", "LISTED_TAIL", "explain_resize", "resize_dict", "resize_tex
 
 LISTED = 16
 LISTED_TAIL = 2
+TAP_BUDGET = 2**17
+SHOWN_TAPS = 12
 
 
 def _indices(axis: ResizeAxis) -> list[int]:
+    """The output indices listed: all of a short axis, else the first and the last few
+    (fewer for wide filters, at most ``TAP_BUDGET`` taps in all)."""
     m = axis.output
-    if m <= LISTED + LISTED_TAIL:
+    head = max(1, min(LISTED, TAP_BUDGET // axis.max_taps()))
+    tail = min(LISTED_TAIL, max(1, head // 2))
+    if m <= head + tail:
         return list(range(m))
-    return [*range(LISTED), *range(m - LISTED_TAIL, m)]
+    return [*range(head), *range(m - tail, m)]
+
+
+def _pairs_text(pairs: list[tuple[int, float]], rnd: Any) -> str:
+    """``tap·weight`` pairs; a wide filter's as the first six, …, the last two."""
+    shown = pairs if len(pairs) <= SHOWN_TAPS else [*pairs[:6], *pairs[-2:]]
+    text = [f"{t}·{show(w, rnd)}" for t, w in shown]
+    if len(pairs) > SHOWN_TAPS:
+        text.insert(6, f"… ({len(pairs)} taps)")
+    return "  ".join(text)
 
 
 def resize_dict(plan: ResizePlan) -> dict[str, Any]:
@@ -119,6 +134,9 @@ def _settings_line(plan: ResizePlan) -> str:
         parts.append(f"nearest_mode {s.nearest}")
     if s.cubic_a is not None:
         parts.append(f"a = {show(s.cubic_a)}")
+    if s.antialias:
+        parts.append("antialiased (kernel widened by in/out on downscale)")
+    elif s.cubic_a is not None:
         parts.append("outside taps excluded" if s.exclude_outside else "edge taps repeated")
     return "  ".join(parts)
 
@@ -142,8 +160,7 @@ def resize_text(plan: ResizePlan) -> str:
                 out.append(f"  {'…':>6}")
             sample = axis.sample(i)
             coord = "span" if sample.coord is None else show(sample.coord, axis.rnd)
-            pairs = "  ".join(f"{t}·{show(w, axis.rnd)}" for t, w in sample.pairs())
-            out.append(f"  {i:>6}  {coord:>12}  {pairs}")
+            out.append(f"  {i:>6}  {coord:>12}  {_pairs_text(sample.pairs(), axis.rnd)}")
     return "\n".join(out)
 
 
@@ -160,7 +177,10 @@ def explain_resize(plan: ResizePlan) -> list[str]:
         for i in sorted({0, axis.output - 1}):
             sample = axis.sample(i)
             where = "" if sample.coord is None else f"x_src = {show(sample.coord, axis.rnd)}, "
-            taps = " + ".join(f"{show(w, axis.rnd)}·in[{t}]" for t, w in sample.pairs())
+            pairs = sample.pairs()
+            taps = " + ".join(f"{show(w, axis.rnd)}·in[{t}]" for t, w in pairs[:SHOWN_TAPS])
+            if len(pairs) > SHOWN_TAPS:
+                taps += f" + … ({len(pairs)} taps)"
             lines.append(f"  out[{i}]: {where}out[{i}] = {taps}")
     if plan.settings.convention == "onnx" and plan.settings.mode == "linear":
         lines.append(f"  (onnxruntime clamps x_src to [0, in − 1]; first: {_onnx_first(plan)})")
