@@ -697,7 +697,9 @@ DIAGRAM_VIEW = [
 
 @st.composite
 def diagram_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "pool", "deconv"]))
+    kind = draw(st.sampled_from(["conv", "pool", "deconv", "resize"]))
+    if kind == "resize":
+        return Call(("diagram", "resize", *draw(options([INPUT, *RESIZE]))))
     extra = {
         "conv": [Opt("--kernel-values", json_array(2))],
         "pool": POOL_EXTRA,

@@ -187,6 +187,21 @@ def test_wide_filters_are_bounded(args: list[str]) -> None:
     assert code == 1 and "at most 2**16" in err, err
 
 
+def test_diagram_resize_shows_the_half_pixel_shift() -> None:
+    """TF2's first output centre sits a quarter cell left of TF1's (asymmetric) one."""
+    marks = {}
+    for convention in ("tf", "tf1"):
+        code, out, err = run(
+            "diagram", "resize", "-i", "4", "--size", "8", "--mode", "linear",
+            "--convention", convention,
+        )  # fmt: skip
+        assert code == 0, err
+        marks[convention] = out.splitlines()[3].index("^")
+    assert marks["tf1"] - marks["tf"] == 2  # 8 characters per input cell, shift 0.25
+    code, _, err = run("diagram", "resize", "-i", "100", "--size", "8")
+    assert code == 1 and "up to 64 cells" in err
+
+
 def test_shape_resize_loads_no_numpy() -> None:
     code = (
         "import sys\nfrom convcalc.cli import cli\ntry:\n"

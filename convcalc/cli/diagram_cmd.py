@@ -24,6 +24,7 @@ from convcalc.cli.params import (
     geometry_options,
     pool_op_option,
 )
+from convcalc.cli.resize_cmd import diagram_resize
 from convcalc.shape import (
     DeconvPlan,
     WindowPlan,
@@ -160,6 +161,9 @@ def diagram() -> None:
     convcalc diagram deconv -i 3x3 -k 3 -s 2 -p 1 --output-padding 1
     convcalc diagram pool -i 5 -k 2 -p 1 --ceil-mode --op avg
     """
+
+
+diagram.add_command(diagram_resize)
 
 
 @diagram.command()

@@ -17,7 +17,8 @@ from convcalc.cli.params import INPUT, SIZES
 from convcalc.cli.run_options import io_options
 
 __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesType",
-           "compare_resize", "port_resize", "run_resize", "shape_resize"]  # fmt: skip
+           "compare_resize", "diagram_resize", "port_resize", "run_resize",
+           "shape_resize"]  # fmt: skip
 
 # The engine's choice lists, spelled here so that other shape queries do not load the resize
 # modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
@@ -275,3 +276,33 @@ def port_resize(
     click.echo(f"  {found[0].code}")
     for other in found[1:]:
         click.echo(f"  also exact: {other.code}")
+
+
+@click.command("resize")
+@INPUT
+@resize_options
+def diagram_resize(
+    input_: Sizes, size: Sizes | None, scale: tuple[float, ...] | None, **knobs: Any
+) -> None:
+    """Output pixel centres over the input grid, a strip per axis, and each output's taps
+    and weights; --convention shows the half-pixel shift.
+
+    \b
+    convcalc diagram resize -i 4 --size 8 --mode linear
+    convcalc diagram resize -i 4x4 --size 8x8 --mode linear --convention tf1
+    """
+    from convcalc.diagram.resize_strip import resize_strips
+    from convcalc.errors import SpecError
+    from convcalc.shape.resize import resize_plan
+
+    options = _knobs(size, scale, **knobs)
+    try:
+        plan, axes = resize_plan(input_, **options), len(input_)
+    except SpecError:
+        if len(input_) != 1:
+            raise
+        # A 1-D query under a library that resizes 2-D images: one axis of a square one.
+        square = {k: (v * 2 if k in ("size", "scale") and v is not None else v)
+                  for k, v in options.items()}  # fmt: skip
+        plan, axes = resize_plan(input_ * 2, **square), 1
+    click.echo("\n".join(resize_strips(plan, axes)).rstrip("\n"))
