@@ -92,9 +92,14 @@ def _apply_axis(y: npt.NDArray[Any], dim: int, axis: ResizeAxis) -> npt.NDArray[
     shape = [1] * y.ndim
     shape[dim] = axis.output
     w = weight.astype(y.dtype)
-    out: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim) * w[:, 0].reshape(shape)
-    for k in range(1, index.shape[1]):
-        out += np.take(y, index[:, k], axis=dim) * w[:, k].reshape(shape)
+    out: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim)
+    out *= w[:, 0].reshape(shape)
+    if index.shape[1] > 1:
+        tap = np.empty_like(out)
+        for k in range(1, index.shape[1]):
+            np.take(y, index[:, k], axis=dim, out=tap, mode="clip")  # valid: no buffer
+            tap *= w[:, k].reshape(shape)
+            out += tap
     return out
 
 
