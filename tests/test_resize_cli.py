@@ -74,7 +74,6 @@ def test_must_show_tf1_asymmetric() -> None:
         (["--size", "4x4", "--convention", "jax", "--mode", "area"], 1),
         (["--scale", "2", "--convention", "pil"], 1),
         (["--size", "4x4", "--convention", "torch", "--antialias"], 1),
-        (["--size", "4x4", "--convention", "onnx", "--mode", "linear", "--antialias"], 1),
         (["--size", "4x4", "--mode", "linear", "--antialias", "--align-corners"], 1),
     ],
 )
@@ -231,6 +230,8 @@ CASES = [
     ("jax", "linear", {"antialias": False}),
     ("torch", "cubic", {"antialias": True}),
     ("tf", "linear", {"antialias": True}),
+    ("onnx", "cubic", {"antialias": True}),
+    ("onnx", "linear", {"antialias": True, "coordinate_mode": "align_corners"}),
 ]
 
 

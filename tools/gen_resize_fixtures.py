@@ -216,6 +216,9 @@ def onnx_cases() -> Iterator[dict[str, Any]]:
                 opts["exclude_outside"] = True
             variants.append(("cubic", opts))
     variants += [("nearest", {}), ("linear", {}), ("cubic", {})]
+    variants += [("linear", {"antialias": True}), ("cubic", {"antialias": True})]
+    variants += [("cubic", {"antialias": True, "cubic_a": -0.5, "exclude_outside": True})]
+    variants += [("linear", {"antialias": True, "coordinate_mode": "align_corners"})]
     for rank, shapes in SHAPES.items():
         for shape in shapes[: 2 if rank == 2 else 1]:
             for target in targets(shape):
@@ -248,6 +251,8 @@ def run_onnx(x: Any, mode: str, opts: dict[str, Any], target: dict[str, Any]) ->
         attrs["cubic_coeff_a"] = float(opts["cubic_a"])
     if opts.get("exclude_outside"):
         attrs["exclude_outside"] = 1
+    if opts.get("antialias"):
+        attrs["antialias"] = 1
     inits = [helper.make_tensor("roi", TensorProto.FLOAT, [0], [])]
     if "size" in target:
         sizes = [*x.shape[:2], *target["size"]]

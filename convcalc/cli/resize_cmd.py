@@ -103,7 +103,7 @@ def _options(f: F, *, convention: bool) -> F:
                          help="onnx exclude_outside: drop taps outside, renormalise."),
             click.option("--antialias/--no-antialias", default=None,
                          help="Widen the kernel on downscale: torch (linear, cubic 2-D), "
-                         "tf, jax [default: on for jax, off otherwise]."),
+                         "tf, onnx, jax [default: on for jax, off otherwise]."),
         ]
     ):  # fmt: skip
         f = option(f)

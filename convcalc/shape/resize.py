@@ -321,12 +321,10 @@ def _settings(
         "jax": {"antialias"},
         "tf1": {"align_corners", "half_pixel_centers"},
         "onnx": {"align_corners", "coordinate_mode", "nearest_mode", "cubic_a",
-                 "exclude_outside"},
+                 "exclude_outside", "antialias"},
     }.get(key, set())  # fmt: skip
     for name, value in knobs.items():
         if value not in (None, False) and name not in allowed:
-            if name == "antialias" and key == "onnx":
-                raise SpecError(f"convcalc does not model {library}'s antialias yet")
             raise SpecError(f"{library} has no {name} option")
     if recompute and not (key == "torch" and by_scale):
         raise SpecError("recompute_scale_factor needs --convention torch and a --scale")
@@ -407,4 +405,5 @@ def _onnx_settings(mode: str, knobs: dict[str, object]) -> ResizeSettings:
         cubic_a=cubic_a if mode == "cubic" else None,
         exclude_outside=bool(knobs["exclude_outside"]) and mode == "cubic",
         align_corners=rule == "align_corners",
+        antialias=bool(knobs["antialias"]) and mode in ("linear", "cubic"),
     )  # fmt: skip

@@ -31,6 +31,7 @@ __all__ = [
     "RADIUS",
     "jax_sample",
     "kernel",
+    "onnx_antialias_weights",
     "pil_sample",
     "pillow_weights",
     "scale_translate_weights",
@@ -133,3 +134,35 @@ def jax_sample(axis: ResizeAxis, i: int) -> Sample:
         return Sample(x, (min(math.floor(x), n - 1),), (1.0,))
     taps, weights = scale_translate_weights(n, m, i, st.mode, st.antialias)
     return Sample(f32(f32(f32(i + 0.5) * f32(1 / f32(m / n))) - 0.5), taps, weights)
+
+
+def onnx_antialias_weights(
+    n: int, coord: float, name: str, rscale: float, a: float, exclude: bool
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """onnxruntime's antialiased ``Resize`` (``upsample_antialias.h``), float32: the filter
+    around ``coord + 0.5``, support widened by in/out on downscale, taps outside the input
+    folded onto the edge cell (or dropped with ``exclude_outside``), normalised by the sum
+    of every tap's weight.
+
+    >>> onnx_antialias_weights(8, f32(0.8333333), "linear", f32(3 / 8), -0.75, False)[1][:2]
+    (0.3720930218696594, 0.3488371968269348)
+    """
+    scale = f32(1.0 / rscale)
+    support = f32(RADIUS[name] * scale) if scale >= 1.0 else RADIUS[name]
+    window = math.ceil(support) * 2 + 1
+    inverse = f32(1.0 / scale) if scale >= 1.0 else 1.0
+    centre = f32(0.5 + coord)
+    lo = math.floor(f32(f32(centre - support) + 0.5))
+    hi = lo + min(max(math.floor(f32(f32(centre + support) + 0.5)) - lo, 0), window)
+    lo_cut, hi_cut = min(max(lo, 0), n), min(max(hi, 0), n)
+    first, last = (lo_cut, hi_cut) if exclude else (lo, hi)
+    weights = {}
+    for j in range(first, last):
+        weights[j] = f32(kernel(name, f32(f32(f32(j - centre) + 0.5) * inverse), a))
+    total = f32(math.fsum(weights.values()))
+    folded = dict.fromkeys(range(lo_cut, hi_cut), 0.0)
+    for j, w in weights.items():
+        if lo_cut < hi_cut:
+            folded[min(max(j, lo_cut), hi_cut - 1)] += w
+    scale_by = 1.0 if total == 0 else f32(1.0 / total)
+    return tuple(folded), tuple(f32(w * scale_by) for w in folded.values())

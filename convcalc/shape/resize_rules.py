@@ -20,7 +20,11 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-from convcalc.shape.resize_antialias import pillow_weights, scale_translate_weights
+from convcalc.shape.resize_antialias import (
+    onnx_antialias_weights,
+    pillow_weights,
+    scale_translate_weights,
+)
 from convcalc.shape.resize_kernels import (
     Sample,
     cubic_weights,
@@ -221,6 +225,13 @@ def onnx_sample(axis: ResizeAxis, i: int) -> Sample:
     x = onnx_coord(axis, i)
     if st.mode == "nearest":
         return Sample(x, (_clamp(nearest_index(x, st.nearest or "floor"), n),), (1.0,))
+    if st.antialias:
+        if n == axis.output:  # onnxruntime copies a dimension of unchanged size
+            return Sample(float(i), (i,), (1.0,))
+        taps, weights = onnx_antialias_weights(
+            n, x, st.mode, axis.onnx_scale, f32(st.cubic_a or -0.75), st.exclude_outside
+        )
+        return Sample(x, taps, weights)
     if st.mode == "linear":
         x = min(max(x, 0.0), float(n - 1))
         lo = min(int(x), n - 1)
