@@ -52,4 +52,4 @@ def test_padding_modes_complete() -> None:
 
 def test_subcommands_complete() -> None:
     assert "shape" in complete("convcalc ")
-    assert sorted(complete("convcalc shape ")) == ["conv", "deconv", "invert", "pool"]
+    assert sorted(complete("convcalc shape ")) == ["conv", "deconv", "invert", "pool", "resize"]

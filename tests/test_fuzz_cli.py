@@ -608,7 +608,30 @@ def simple(prefix: Sequence[str], opts: Sequence[Opt]) -> st.SearchStrategy[Call
     return options(opts).map(lambda argv: Call((*prefix, *argv)))
 
 
+SCALES = clean_or_wild(
+    st.sampled_from(["2", "0.5", "1.5x2", "3", "0.7", "2x2x2"]),
+    st.sampled_from(["0", "-1", "nan", "inf", "1e300", "x", "", "1x2x3x4", "２", "1e-300"]),
+)
+RESIZE = [
+    Opt("--size", sizes()),
+    Opt("--scale", SCALES),
+    Opt("--mode", st.sampled_from(["nearest", "nearest-exact", "linear", "cubic", "area", "x"])),
+    Opt("--convention", st.sampled_from(["torch", "tf", "tf1", "keras", "onnx", "opencv",
+                                         "pil", "jax", "x"])),
+    Opt("--align-corners"),
+    Opt("--half-pixel-centers"),
+    Opt("--recompute-scale-factor"),
+    Opt("--coordinate-mode", st.sampled_from(["half_pixel", "asymmetric", "align_corners",
+                                              "pytorch_half_pixel", "half_pixel_symmetric"])),
+    Opt("--nearest-mode", st.sampled_from(["round_prefer_floor", "floor", "ceil", "x"])),
+    Opt("--cubic-a", st.one_of(st.sampled_from(["-0.5", "-0.75", "nan", "inf", "x"]), NUMBER)),
+    Opt("--exclude-outside"),
+    Opt("--antialias"),
+    Opt("--no-antialias"),
+]  # fmt: skip
+
 SHAPE = st.one_of(
+    simple(["shape", "resize"], [INPUT, *RESIZE, *REPORT]),
     simple(["shape", "conv"], [INPUT, *GEOMETRY, *REPORT]),
     simple(["shape", "pool"], [INPUT, *GEOMETRY, *POOL_EXTRA[:1], *REPORT]),
     simple(["shape", "deconv"], [INPUT, *GEOMETRY, *DECONV_EXTRA, *REPORT]),
@@ -624,6 +647,7 @@ FRAMEWORKS_LIST = st.one_of(
 )
 COMPARE_EXTRA = [*REPORT, Opt("--frameworks", FRAMEWORKS_LIST)]
 COMPARE = st.one_of(
+    simple(["compare", "resize"], [INPUT, *RESIZE[:3], Opt("--json")]),
     simple(["compare", "conv"], [INPUT, *GEOMETRY, *COMPARE_EXTRA]),
     simple(["compare", "pool"], [INPUT, *GEOMETRY, *POOL_EXTRA, *COMPARE_EXTRA]),
     simple(["compare", "deconv"], [INPUT, *GEOMETRY, *DECONV_EXTRA, *COMPARE_EXTRA]),
@@ -637,7 +661,12 @@ PORT_EXTRA = [Opt("--json"), Opt("--check")]
 
 @st.composite
 def port_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "pool", "deconv"]))
+    kind = draw(st.sampled_from(["conv", "pool", "deconv", "resize"]))
+    if kind == "resize":
+        argv = draw(
+            options([INPUT, *[o for o in RESIZE if o.name != "--convention"], Opt("--json")])
+        )
+        return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))
     extra = {"conv": [], "pool": POOL_EXTRA, "deconv": DECONV_EXTRA}[kind]
     argv = draw(options([INPUT, *GEOMETRY, *extra, *PORT_EXTRA]))
     return Call(("port", "--from", draw(FRAMEWORK), "--to", draw(FRAMEWORK), kind, *argv))
@@ -710,7 +739,9 @@ DIAGRAM_VIEW = [
 
 @st.composite
 def diagram_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "pool", "deconv"]))
+    kind = draw(st.sampled_from(["conv", "pool", "deconv", "resize"]))
+    if kind == "resize":
+        return Call(("diagram", "resize", *draw(options([INPUT, *RESIZE]))))
     extra = {
         "conv": [Opt("--kernel-values", json_array(2))],
         "pool": POOL_EXTRA,
@@ -746,7 +777,7 @@ RUN_KERNELED = [
 
 @st.composite
 def run_call(draw: st.DrawFn) -> Call:
-    kind = draw(st.sampled_from(["conv", "deconv", "pool", "unpool"]))
+    kind = draw(st.sampled_from(["conv", "deconv", "pool", "unpool", "resize"]))
     extra = {
         "conv": [
             *RUN_KERNELED,
@@ -770,6 +801,7 @@ def run_call(draw: st.DrawFn) -> Call:
             ),
             Opt("--output-size", sizes()),
         ],
+        "resize": RESIZE,
     }[kind]
     argv = draw(options([*RUN_IO, *extra]))
     if draw(st.integers(0, 3)) == 0:

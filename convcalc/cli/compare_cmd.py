@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from convcalc.cli.layer_params import JSON_FLAG, console, emit_json, layer_kwargs, layer_options
+from convcalc.cli.resize_cmd import compare_resize
 
 __all__ = ["compare"]
 
@@ -98,6 +99,9 @@ def compare() -> None:
     convcalc compare pool -i 6 -k 3 -s 2 -p same --type avg
     convcalc compare deconv -i 7 -k 3 -s 2 -p same --json
     """
+
+
+compare.add_command(compare_resize)
 
 
 @compare.command("conv")

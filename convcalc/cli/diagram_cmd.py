@@ -25,6 +25,7 @@ from convcalc.cli.params import (
     pool_op_option,
     stack_options,
 )
+from convcalc.cli.resize_cmd import diagram_resize
 from convcalc.shape import (
     DeconvPlan,
     WindowPlan,
@@ -148,6 +149,9 @@ def diagram() -> None:
     convcalc diagram deconv -i 3x3 -k 3 -s 2 -p 1 --output-padding 1
     convcalc diagram pool -i 5 -k 2 -p 1 --ceil-mode --op avg
     """
+
+
+diagram.add_command(diagram_resize)
 
 
 @diagram.command()

@@ -8,6 +8,7 @@ import click
 
 from convcalc.cli.layer_params import JSON_FLAG, emit_json, layer_kwargs, layer_options, print_rich
 from convcalc.cli.port_model import PortGroup, port_model
+from convcalc.cli.resize_cmd import port_resize
 
 __all__ = ["port"]
 
@@ -116,6 +117,9 @@ def port(ctx: click.Context, source: str, target: str) -> None:
     convcalc port resnet50.onnx --to tf -i 193x193 --json
     """
     ctx.obj = {"from": source, "to": target}
+
+
+port.add_command(port_resize)
 
 
 @port.command("conv")

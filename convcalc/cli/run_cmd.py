@@ -29,6 +29,7 @@ from convcalc.cli.params import (
     pool_op_option,
     stack_options,
 )
+from convcalc.cli.resize_cmd import run_resize
 from convcalc.cli.run_io import emit, load_bias, read_input, warn_pool, weights
 from convcalc.cli.run_options import (
     FORMATS,
@@ -96,7 +97,11 @@ def run() -> None:
     convcalc run deconv -k w.npy -s 2 -p 1 --output-padding 1 --layout nchw x.npy -o y.npy
     convcalc run pool -k 3 -s 2 -p 1 --indices idx.npy --layout nchw x.npy -o y.npy
     convcalc run unpool -k 3 -s 2 -p 1 --indices idx.npy --layout nchw y.npy
+    convcalc run resize --scale 2 --mode linear --convention torch x.json
     """
+
+
+run.add_command(run_resize)
 
 
 @run.command()

@@ -23,6 +23,7 @@ from convcalc.cli.params import (
     SIZES,
     geometry_options,
 )
+from convcalc.cli.resize_cmd import shape_resize
 from convcalc.report import shape_json as jsonable
 
 __all__ = ["shape"]
@@ -98,7 +99,11 @@ def shape() -> None:
     convcalc shape pool -i 112x112 -k 3 -s 2 -p 1 --ceil-mode
     convcalc shape deconv -i 7 -k 3 -s 2 -p 1 --output-padding 1
     convcalc shape invert -o 7 -k 3 -s 2 -p same
+    convcalc shape resize -i 5 --scale 2 --mode linear --convention torch
     """
+
+
+shape.add_command(shape_resize)
 
 
 @shape.command()

@@ -1,0 +1,138 @@
+"""Interpolation resize with NumPy, separable: per spatial axis one gather per tap.
+
+The taps and weights of every output index come from the shape engine
+(:meth:`convcalc.shape.resize.ResizeAxis.sample`, one Python call per output index of an
+axis, not per pixel); the array work is vectorised: ``y = Σₖ wₖ · take(x, idxₖ, axis)``
+over the few taps ``k`` (2 for linear, 4 for cubic, the span for area).
+
+>>> resize([[1.0, 2.0], [3.0, 4.0]], scale=(2.0,), mode="linear").tolist()[0]
+[1.0, 1.25, 1.75, 2.0]
+>>> resize([[1.0, 2.0], [3.0, 4.0]], size=(4,), mode="linear", convention="tf1").tolist()[0]
+[1.0, 1.5, 2.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from convcalc.errors import ArrayFormatError
+from convcalc.execute._base import as_compute
+from convcalc.execute.layout import get_layout
+from convcalc.execute.memory import output_parts, reserve
+from convcalc.shape.resize import ResizeAxis, ResizePlan, resize_plan
+
+__all__ = ["CHANNELS", "axis_tables", "resize", "resize_array_plan"]
+
+TABLE_BYTES_PER_INDEX = 256
+"""Peak bytes per tap of an output index while an axis is tabulated (the Python samples
+and the index/weight arrays), counted against the memory limit with the output."""
+
+CHANNELS = {
+    "torch": "first",
+    "onnx": "first",
+    "tf": "last",
+    "tf1": "last",
+    "keras": "last",
+    "opencv": "none",
+    "pil": "none",
+    "jax": "last",
+}
+"""Where each convention's tensors keep their channels (``plain`` suits every one)."""
+
+
+def resize_array_plan(
+    x: npt.NDArray[Any], layout: str, convention: str, **options: Any
+) -> ResizePlan:
+    """The plan for array *x* in *layout*: its spatial axes, the precision PyTorch would
+    compute coordinates in (float64 for float64 tensors, else float32)."""
+    lay = get_layout(layout)
+    lay.spatial_rank(x)
+    want = CHANNELS.get(convention)
+    if want is not None and lay.channels not in ("none", want):
+        named = {"first": "channels-first (ncw, nchw, ncdhw)", "last": "channels-last"}.get(
+            want, "plain 2-D"
+        )
+        raise ArrayFormatError(
+            f"--convention {convention} works on {named} arrays (or plain), not layout {lay.name}"
+        )
+    spatial = lay.to_first(x).shape[2:]
+    precision = "float64" if x.dtype == np.float64 else "float32"
+    return resize_plan(tuple(int(n) for n in spatial), convention=convention,
+                       precision=precision, **options)  # fmt: skip
+
+
+def axis_tables(axis: ResizeAxis) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """``(index, weight)`` arrays of shape ``(output, taps)`` for one axis; rows with fewer
+    taps are filled with index 0, weight 0.
+
+    >>> from convcalc.shape.resize import resize_plan
+    >>> idx, w = axis_tables(resize_plan((3,), size=(2,), mode="area").axes[0])
+    >>> idx.tolist(), w.tolist()
+    ([[0, 1], [1, 2]], [[0.5, 0.5], [0.5, 0.5]])
+    """
+    samples = [axis.sample(i) for i in range(axis.output)]
+    width = max(1, *(len(s.taps) for s in samples))
+    index = np.zeros((axis.output, width), dtype=np.intp)
+    weight = np.zeros((axis.output, width), dtype=np.float64)
+    for row, s in enumerate(samples):
+        index[row, : len(s.taps)] = s.taps
+        weight[row, : len(s.weights)] = s.weights
+    return index, weight
+
+
+def _apply_axis(y: npt.NDArray[Any], dim: int, axis: ResizeAxis) -> npt.NDArray[Any]:
+    index, weight = axis_tables(axis)
+    if index.shape[1] == 1 and bool(np.all(weight == 1.0)):
+        gathered: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim)
+        return gathered
+    shape = [1] * y.ndim
+    shape[dim] = axis.output
+    w = weight.astype(y.dtype)
+    out: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim)
+    out *= w[:, 0].reshape(shape)
+    if index.shape[1] > 1:
+        tap = np.empty_like(out)
+        for k in range(1, index.shape[1]):
+            np.take(y, index[:, k], axis=dim, out=tap, mode="clip")  # valid: no buffer
+            tap *= w[:, k].reshape(shape)
+            out += tap
+    return out
+
+
+def resize(
+    x: npt.ArrayLike,
+    *,
+    size: Sequence[int] | None = None,
+    scale: Sequence[float] | None = None,
+    mode: str = "nearest",
+    convention: str = "torch",
+    layout: str = "plain",
+    **knobs: Any,
+) -> npt.NDArray[Any]:
+    """Resize the spatial axes of *x* as *convention*'s library does (float32 and float64
+    kept, integers computed in float64). *knobs*: ``align_corners``,
+    ``half_pixel_centers``, ``recompute_scale_factor``, ``coordinate_mode``,
+    ``nearest_mode``, ``cubic_a``, ``exclude_outside`` (see
+    :func:`convcalc.shape.resize.resize_plan`).
+
+    >>> resize([1.0, 2.0, 3.0, 4.0], size=(2,), mode="area").tolist()
+    [1.5, 3.5]
+    """
+    array = as_compute(x, None, "input")
+    lay = get_layout(layout)
+    plan = resize_array_plan(
+        array, lay.name, convention, size=size, scale=scale, mode=mode, **knobs
+    )
+    first = lay.to_first(array)
+    out_shape = (*first.shape[:2], *plan.output)
+    cells = sum(a.output * (a.max_taps() + 1) for a in plan.axes)
+    tables = ("the tap tables", cells * TABLE_BYTES_PER_INDEX)
+    with reserve([*output_parts(out_shape, array.dtype.itemsize, lay.copies + 1), tables]):
+        y = first
+        for k, axis in enumerate(plan.axes):
+            y = _apply_axis(y, 2 + k, axis)
+        return lay.from_first(np.ascontiguousarray(y))
