@@ -66,8 +66,9 @@ def test_human_shape_query_loads_no_numpy_or_rich(command: str) -> None:
 
 
 def test_conv_query_loads_only_the_window_engine() -> None:
-    """The shape engine loads by name (PEP 562): a conv query needs ``window`` (and what it
-    imports), not the transposed-conv, inversion or explanation modules — start-up time."""
+    """The shape engine loads by name (PEP 562) and subcommands load on use: a conv query
+    needs ``window`` (and what it imports), not the transposed-conv, inversion, explanation
+    or resize modules — start-up time."""
     code = (
         "import sys\n"
         "from convcalc.cli import cli\n"
@@ -75,12 +76,24 @@ def test_conv_query_loads_only_the_window_engine() -> None:
         "    cli.main(['shape', 'conv', '-i', '224', '-k', '7', '-p', 'same', '--json'],"
         " standalone_mode=False)\n"
         "finally:\n"
-        "    print(sorted(m for m in sys.modules if m.startswith('convcalc.shape.')),"
+        "    print(sorted(m for m in sys.modules if m.startswith('convcalc.')),"
         " file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == str(
-        ["convcalc.shape.axes", "convcalc.shape.padding", "convcalc.shape.window"]
+        [
+            "convcalc._lazy",
+            "convcalc.cli",
+            "convcalc.cli.params",
+            "convcalc.cli.shape_cmd",
+            "convcalc.errors",
+            "convcalc.report",
+            "convcalc.report.shape_json",
+            "convcalc.shape",
+            "convcalc.shape.axes",
+            "convcalc.shape.padding",
+            "convcalc.shape.window",
+        ]
     )
 
 

@@ -22,7 +22,7 @@ import click
 from convcalc import __version__
 from convcalc.errors import ConvcalcError
 
-__all__ = ["PIPE_CLOSED_STATUS", "cli", "main"]
+__all__ = ["PIPE_CLOSED_STATUS", "LazyGroup", "cli", "main"]
 
 PIPE_CLOSED_STATUS = 0
 """Exit status when the reader of stdout goes away (``| head``): 0, as the pipeline
@@ -62,19 +62,31 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
     return OneLineUsageError(exc.format_message(), exc.ctx)
 
 
-class ConvcalcGroup(click.Group):
-    """The top-level group: lazily loaded subcommands, and every :class:`ConvcalcError`
-    turned into a one-line Click error (exit status 1)."""
+class LazyGroup(click.Group):
+    """A group whose subcommands in ``lazy`` (name → ``"module:attribute"``) are imported
+    on first use, so a command loads only the modules it runs."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *COMMANDS})
+        return sorted({*super().list_commands(ctx), *self.lazy})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in COMMANDS:
-            module, attr = COMMANDS[cmd_name].split(":")
+        if cmd_name in self.lazy:
+            module, attr = self.lazy[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module), attr)
             return command
         return super().get_command(ctx, cmd_name)
+
+
+class ConvcalcGroup(LazyGroup):
+    """The top-level group: lazily loaded subcommands, and every :class:`ConvcalcError`
+    turned into a one-line Click error (exit status 1)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, lazy=COMMANDS, **kwargs)
 
     def make_context(
         self,

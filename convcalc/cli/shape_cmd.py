@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from convcalc.cli import LazyGroup
 from convcalc.cli.params import (
     CEIL_MODE,
     INPUT,
@@ -23,7 +24,6 @@ from convcalc.cli.params import (
     SIZES,
     geometry_options,
 )
-from convcalc.cli.resize_cmd import shape_resize
 from convcalc.report import shape_json as jsonable
 
 __all__ = ["shape"]
@@ -90,7 +90,7 @@ def _report(op: str, plan: Any, *, as_json: bool, explain: bool) -> None:
     _print_steps(steps)
 
 
-@click.group()
+@click.group(cls=LazyGroup, lazy={"resize": "convcalc.cli.resize_cmd:shape_resize"})
 def shape() -> None:
     """Output sizes and exact pad splits (no arrays, no NumPy).
 
@@ -101,9 +101,6 @@ def shape() -> None:
     convcalc shape invert -o 7 -k 3 -s 2 -p same
     convcalc shape resize -i 5 --scale 2 --mode linear --convention torch
     """
-
-
-shape.add_command(shape_resize)
 
 
 @shape.command()
