@@ -10,14 +10,16 @@ sizes, although Python's ``int`` reads them) and at most ``MAX_SIZE`` = 2**40.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from click.shell_completion import CompletionItem
 
 from convcalc.errors import SpecError
 from convcalc.shape import Padding
 from convcalc.shape.axes import MAX_SIZE, check_size, parse_int
+
+if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
 
 __all__ = [
     "CEIL_MODE",
@@ -103,6 +105,8 @@ class PaddingType(click.ParamType[PaddingValue, Any]):
     def shell_complete(
         self, ctx: click.Context, param: click.Parameter, incomplete: str
     ) -> list[CompletionItem]:
+        from click.shell_completion import CompletionItem  # only when completing
+
         return [CompletionItem(n) for n in Padding.names() if n.startswith(incomplete)]
 
     def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
