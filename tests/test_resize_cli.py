@@ -92,14 +92,6 @@ def test_bad_input_is_one_line_and_writes_nothing(
     assert not out.exists()
 
 
-def test_cli_choices_equal_the_engine() -> None:
-    from convcalc.cli import resize_cmd
-    from convcalc.shape import resize as engine
-
-    for name in ("CONVENTIONS", "MODES", "COORDINATE_MODES", "NEAREST_RULES"):
-        assert getattr(resize_cmd, name) == getattr(engine, name), name
-
-
 def test_shape_resize_json_lists_taps_and_weights() -> None:
     code, out, err = run("shape", "resize", "-i", "5", "--scale", "2", "--mode", "linear", "--json")
     assert code == 0, err

@@ -15,12 +15,13 @@ import click
 
 from convcalc.cli.params import (
     CEIL_MODE,
+    DILATION,
     INPUT,
     OUTPUT_PADDING,
     OUTPUT_SIZE,
-    PADDING,
     SIZES,
     count_pad_option,
+    padding_option,
 )
 from convcalc.cli.run_options import KERNEL_NAMES
 from convcalc.errors import SpecError
@@ -30,8 +31,6 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from convcalc.shape import DeconvPlan, WindowPlan
-    from convcalc.shape.matrix import MatrixMap
 
 __all__ = ["matrix"]
 
@@ -121,14 +120,7 @@ def _geometry_options(kernel_required: bool) -> Callable[[F], F]:
                     help="Stride: one value or one per axis [default: "
                     + ("1]." if not kernel_required else "the window]."),
                 ),
-                click.option(
-                    "-d",
-                    "--dilation",
-                    type=SIZES,
-                    default="1",
-                    show_default=True,
-                    help="Dilation (gap between taps): one value or one per axis.",
-                ),
+                DILATION,
             ]
         ):
             f = option(f)
@@ -136,6 +128,10 @@ def _geometry_options(kernel_required: bool) -> Callable[[F], F]:
 
     return decorate
 
+
+WINDOW_PADDING = padding_option(
+    "valid", "valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1."
+)
 
 KERNEL_VALUES = click.option(
     "--kernel",
@@ -167,14 +163,7 @@ def _view(params: dict[str, Any]) -> View:
 
 @matrix.command()
 @_geometry_options(kernel_required=False)
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="valid",
-    show_default=True,
-    help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
-)
+@WINDOW_PADDING
 @KERNEL_VALUES
 @_view_options
 def conv(**params: Any) -> None:
@@ -197,19 +186,14 @@ def conv(**params: Any) -> None:
         dilation=params["dilation"],
         padding=params["padding"],
     )
-    _show("conv", conv_matrix_map(plan, view.max_cells), plan, kernel, None, view)
+    from convcalc.cli.matrix_show import show
+
+    show("conv", conv_matrix_map(plan, view.max_cells), plan, kernel, None, view)
 
 
 @matrix.command()
 @_geometry_options(kernel_required=False)
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="0",
-    show_default=True,
-    help="Pads cropped from the result (PyTorch), or same/valid (TensorFlow/Keras).",
-)
+@padding_option("0", "Pads cropped from the result (PyTorch), or same/valid (TensorFlow/Keras).")
 @OUTPUT_PADDING
 @OUTPUT_SIZE
 @KERNEL_VALUES
@@ -235,20 +219,15 @@ def deconv(**params: Any) -> None:
         output_padding=params["output_padding"],
         output_size=params["output_size"],
     )
-    _show("deconv", deconv_matrix_map(plan, view.max_cells), plan, kernel, None, view)
+    from convcalc.cli.matrix_show import show
+
+    show("deconv", deconv_matrix_map(plan, view.max_cells), plan, kernel, None, view)
 
 
 @matrix.command()
 @click.argument("op", type=click.Choice(["avg", "max"]))
 @_geometry_options(kernel_required=True)
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="valid",
-    show_default=True,
-    help="valid, same, same-lower, full, causal, or pads: 1, 1x2, 1:2, 1:2x0:1.",
-)
+@WINDOW_PADDING
 @CEIL_MODE
 @count_pad_option("count_include_pad")
 @_view_options
@@ -279,7 +258,9 @@ def pool(op: str, **params: Any) -> None:
     )
     include = params["count_include_pad"]
     include = default_count_include_pad(plan) if include is None else include
-    _show("pool avg", conv_matrix_map(plan, view.max_cells), plan, None, include, view)
+    from convcalc.cli.matrix_show import show
+
+    show("pool avg", conv_matrix_map(plan, view.max_cells), plan, None, include, view)
 
 
 def _kernel(
@@ -319,16 +300,3 @@ def _kernel(
             f"-k {'x'.join(map(str, size or ()))} disagrees with --kernel's shape {shape}"
         )
     return values, shape
-
-
-def _show(
-    kind: str,
-    m: MatrixMap,
-    plan: WindowPlan | DeconvPlan,
-    kernel: npt.NDArray[np.float64] | None,
-    include_pad: bool | None,
-    view: View,
-) -> None:
-    from convcalc.cli.matrix_show import show
-
-    show(kind, m, plan, kernel, include_pad, view)

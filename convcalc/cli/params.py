@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CEIL_MODE",
+    "DILATION",
     "INPUT",
     "OUTPUT_PADDING",
     "OUTPUT_SIZE",
@@ -32,6 +33,7 @@ __all__ = [
     "count_pad_option",
     "geometry_options",
     "input_option",
+    "padding_option",
     "pool_op_option",
     "stack_options",
 ]
@@ -143,6 +145,23 @@ def stack_options(*options: Callable[[F], F]) -> Callable[[F], F]:
     return decorate
 
 
+DILATION = click.option(
+    "-d",
+    "--dilation",
+    type=SIZES,
+    default="1",
+    show_default=True,
+    help="Dilation (gap between taps): one value or one per axis.",
+)
+
+
+def padding_option(default: str, help: str) -> Callable[[F], F]:
+    """``-p/--padding``: a mode or explicit pads, with each command's default and *help*."""
+    return click.option(
+        "-p", "--padding", type=PADDING, default=default, show_default=True, help=help
+    )
+
+
 def geometry_options(
     *, padding_default: str = "valid", stride_default: str | None = "1"
 ) -> Callable[[F], F]:
@@ -164,22 +183,11 @@ def geometry_options(
             help="Stride: one value or one per axis."
             + ("" if stride_default else "  [default: the kernel]"),
         ),
-        click.option(
-            "-d",
-            "--dilation",
-            type=SIZES,
-            default="1",
-            show_default=True,
-            help="Dilation (gap between taps): one value or one per axis.",
-        ),
-        click.option(
-            "-p",
-            "--padding",
-            type=PADDING,
-            default=padding_default,
-            show_default=True,
-            help="valid, same, same-lower, full, causal, or pads: 1 (every "
-            "side), 1x2 (per axis), 1:2 (before:after), 1:2x0:1.",
+        DILATION,
+        padding_option(
+            padding_default,
+            "valid, same, same-lower, full, causal, or pads: 1 (every side), 1x2 (per axis), "
+            "1:2 (before:after), 1:2x0:1.",
         ),
     )
 

@@ -15,23 +15,12 @@ import click
 
 from convcalc.cli.params import INPUT, SIZES
 from convcalc.cli.run_options import io_options
+from convcalc.shape.resize import CONVENTIONS, COORDINATE_MODES, MODES, NEAREST_RULES
 
 __all__ = ["CONVENTIONS", "COORDINATE_MODES", "MODES", "NEAREST_RULES", "ScalesType",
            "compare_resize", "diagram_resize", "port_resize", "run_resize",
            "shape_resize"]  # fmt: skip
 
-# The engine's choice lists, spelled here so that other shape queries do not load the resize
-# modules (tests/test_resize_cli.py keeps them equal to convcalc.shape.resize's).
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv", "pil", "jax")
-MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
-COORDINATE_MODES = (
-    "half_pixel",
-    "pytorch_half_pixel",
-    "align_corners",
-    "asymmetric",
-    "half_pixel_symmetric",
-)
-NEAREST_RULES = ("round_prefer_floor", "round_prefer_ceil", "floor", "ceil")
 
 F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]

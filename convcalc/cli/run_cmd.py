@@ -26,6 +26,7 @@ from convcalc.cli.params import (
     SIZES,
     count_pad_option,
     geometry_options,
+    padding_option,
     pool_op_option,
     stack_options,
 )
@@ -203,14 +204,7 @@ def pool(
 @io_options
 @click.option("-k", "--kernel", type=SIZES, required=True, help="The pooling window.")
 @click.option("-s", "--stride", type=SIZES, help="The pooling stride  [default: the window]")
-@click.option(
-    "-p",
-    "--padding",
-    type=PADDING,
-    default="0",
-    show_default=True,
-    help="The pooling's explicit pads: 1, 1x2, 1:2, 1:2x0:1.",
-)
+@padding_option("0", "The pooling's explicit pads: 1, 1x2, 1:2, 1:2x0:1.")
 @click.option(
     "--indices",
     metavar="FILE",
