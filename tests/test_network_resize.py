@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnx
 import pytest
 from click.testing import CliRunner
 
@@ -152,6 +153,22 @@ def test_onnx_resize_sizes_match_onnxruntime(case: dict[str, Any]) -> None:
     ]
 
 
+@pytest.mark.parametrize("case", ORT, ids=lambda c: f"{c['input']}×{c['scales']}")
+def test_onnx_model_file_resize_through_chain(tmp_path: Path, case: dict[str, Any]) -> None:
+    """The same one-node model the generator ran, read from a file by `convcalc chain`."""
+    h = onnx.helper
+    x = h.make_tensor_value_info("x", onnx.TensorProto.FLOAT, case["input"])
+    y = h.make_tensor_value_info("y", onnx.TensorProto.FLOAT, ["N", "C", "H", "W"])
+    s = h.make_tensor("scales", onnx.TensorProto.FLOAT, [4], case["scales"])
+    node = h.make_node("Resize", ["x", "", "scales"], ["y"], mode=case["mode"])
+    graph = h.make_graph([node], "resize", [x], [y], initializer=[s])
+    path = tmp_path / "resize.onnx"
+    onnx.save(h.make_model(graph, opset_imports=[h.make_opsetid("", 19)]), path)
+    result = CliRunner().invoke(cli, ["chain", str(path), "--json", "--all"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["layers"][-1]["output"]["shape"] == case["output"]
+
+
 def test_onnx_fixtures_include_a_float32_rounding_case() -> None:
     """10 × 0.7 (float32 0.69999999) is 7 in onnxruntime, 6 in float64 arithmetic."""
     assert any(
@@ -208,3 +225,18 @@ def test_keras_resizing_needs_an_image() -> None:
     x = run.input("in", (None, 7, 3), (1,))
     with pytest.raises(SpecError, match="2 spatial axes"):
         LAYERS["Resizing"](run, {"height": 4, "width": 4}, [x])
+
+
+def test_json_layer_objects_take_mode_align_and_fractional_factor(tmp_path: Path) -> None:
+    spec = tmp_path / "net.json"
+    layers = [
+        {"op": "upsample", "factor": 1.5, "mode": "linear", "align": True},
+        {"op": "upsample", "output_size": [9, 8], "mode": "cubic"},
+    ]
+    spec.write_text(json.dumps({"input": "5x4x3", "layers": layers}))
+    result = CliRunner().invoke(cli, ["chain", str(spec), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [r["output"]["spatial"] for r in data["layers"]] == [[7, 6], [9, 8]]
+    same = chain("upsample f1.5 linear align, upsample o9x8 cubic", "5x4x3").rows
+    assert [list(r.output) for r in same] == [[7, 6], [9, 8]]

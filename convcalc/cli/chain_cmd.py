@@ -157,7 +157,9 @@ def _layer_text(item: Any, where: str) -> str:
                 parts.append(prefix + "x".join(str(v) for v in values))
         if "padding" in item:
             parts.append(_padding_text(item["padding"], where))
-        for flag in ("bn", "ceil", "crop", "dw"):
+        if "mode" in item:  # upsample: nearest, linear, cubic, ...
+            parts.append(str(item["mode"]))
+        for flag in ("bn", "ceil", "crop", "dw", "align"):
             if item.get(flag):
                 parts.append(flag)
         if item.get("bias") is False:
