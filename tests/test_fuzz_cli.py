@@ -859,6 +859,12 @@ LAYER = st.one_of(
     st.tuples(
         st.sampled_from(["upsample f", "fc ", "adaptive avg o", "upsample f2 x"]), NUMBER
     ).map("".join),
+    st.tuples(
+        st.sampled_from(["upsample f", "upsample o", "upsample f1.", "upsample f0.", "conv k3 f"]),
+        NUMBER,
+        st.sampled_from(["", " linear", " bilinear align", " cubic", " nearest align", " area"]),
+        st.sampled_from(["", " nearest-exact", " align", " trilinear", " bicubic", " o4"]),
+    ).map("".join),
     st.sampled_from(
         [
             "gap",

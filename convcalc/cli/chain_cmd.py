@@ -157,7 +157,9 @@ def _layer_text(item: Any, where: str) -> str:
                 parts.append(prefix + "x".join(str(v) for v in values))
         if "padding" in item:
             parts.append(_padding_text(item["padding"], where))
-        for flag in ("bn", "ceil", "crop", "dw"):
+        if "mode" in item:  # upsample: nearest, linear, cubic, ...
+            parts.append(str(item["mode"]))
+        for flag in ("bn", "ceil", "crop", "dw", "align"):
             if item.get(flag):
                 parts.append(flag)
         if item.get("bias") is False:
@@ -241,6 +243,8 @@ def chain(
     upsample f2, res[body | shortcut], add NAME, cat NAME [crop], relu/dropout (no-ops).
     Tokens: k3 (k3x5), s2, d2, p1 (p1x2, p1:2, same, valid, same-lower, full, causal),
     c64, g4, dw, nobias, bn, ceil, op1, o14, f2, x2 (repeat), @name (label).
+    upsample also: f1.5, o8x6, nearest|nearest-exact|linear|cubic|area, align
+    (sizes as PyTorch's F.interpolate), e.g. upsample f2 linear align.
     """
     from convcalc.network.stack import parse_input, parse_spec, run_chain
 

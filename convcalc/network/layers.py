@@ -16,12 +16,14 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from convcalc.errors import SpecError
 from convcalc.network.field import IDENTITY, Adaptive, Affine, Divide, Mapper, Whole
 from convcalc.network.spec import LayerSpec
 from convcalc.shape import Padding, conv_plan, deconv_plan
-from convcalc.shape.axes import Pair, Shape, check_size
+from convcalc.shape.axes import Pair, Shape
+from convcalc.shape.resize import resize_plan
 
-__all__ = ["Step", "per_axis", "shape_text", "step"]
+__all__ = ["Step", "per_axis", "resize_output", "shape_text", "step"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,10 +159,44 @@ def _fc(spec: LayerSpec, spatial: Shape, channels: int | None) -> Step:
 
 
 def _upsample(spec: LayerSpec, spatial: Shape, channels: int | None) -> Step:
-    factors = per_axis(spec, spec.factor or (1,), len(spatial))
-    out = tuple(check_size("output size", n * f) for n, f in zip(spatial, factors, strict=True))
+    """Output sizes from the resize core under PyTorch's rules (``⌊in·scale⌋``, or the sizes
+    given); an integer factor maps each output back to the one input it repeats, any other
+    resize to the adaptive bins (each output to the inputs it lies between)."""
+    out = resize_output(spec, spatial)
+    factors = tuple(o // n for o, n in zip(out, spatial, strict=True))
+    if not all(f >= 1 and o == n * f for o, n, f in zip(out, spatial, factors, strict=True)):
+        return Step(out, channels, Adaptive(spatial, out))
     mapper = Divide(factors, tuple(1 - f for f in factors), (0,) * len(factors))
     return Step(out, channels, mapper, factors=factors)
+
+
+def resize_output(spec: LayerSpec, spatial: Shape) -> Shape:
+    """The output sizes of an ``upsample`` layer, resolved by
+    :func:`convcalc.shape.resize.resize_plan` (``F.interpolate``); what PyTorch refuses is an
+    error naming the layer.
+
+    >>> from convcalc.network.spec import parse_spec
+    >>> resize_output(parse_spec("upsample f1.5 linear align")[0], (5, 4))
+    (7, 6)
+    """
+    ndim = len(spatial)
+    size = None if spec.output_size is None else per_axis(spec, spec.output_size, ndim)
+    scale: Sequence[float] | None = spec.scale
+    if size is None and scale is None:
+        scale = per_axis(spec, spec.factor or (1,), ndim)
+    if scale is not None and len(scale) not in (1, ndim):
+        raise spec.fail(f"{len(scale)} values given but the input has {ndim} spatial axes")
+    try:
+        plan = resize_plan(
+            spatial,
+            size=size,
+            scale=scale,
+            mode=spec.resize or "nearest",
+            align_corners=spec.align or None,
+        )
+    except SpecError as exc:
+        raise spec.fail(str(exc)) from None
+    return plan.output
 
 
 _SPATIAL = {"conv", "deconv", "pool", "gap", "adaptive", "upsample"}

@@ -10,10 +10,12 @@ layer is an op word followed by tokens::
     conv k3 c64 x2                          x2 repeats a layer (or a block)
     cat e1 crop / add e1                    concatenate / add the tensor labelled @e1
     gap, adaptive avg o7, flatten, fc 1000, upsample f2, bn, relu, dropout
+    upsample f2 linear align, upsample f1.5 cubic, upsample o8x6 area
 
 Tokens: ``k3``/``k3x5`` kernel, ``s2`` stride, ``d2`` dilation, ``p1``/``p1x2``/``p1:2`` pads
 or a mode (``same``, ``valid``, ``same-lower``, ``full``, ``causal``), ``c64`` output
-channels, ``g4`` groups, ``dw`` depthwise, ``ceil``, ``op1``, ``o14``, ``f2``, ``@name``.
+channels, ``g4`` groups, ``dw`` depthwise, ``ceil``, ``op1``, ``o14``, ``f2``, ``@name``;
+``upsample`` also takes ``f1.5``, a mode and ``align`` (:mod:`convcalc.network.spec_resize`).
 
 >>> [s.op for s in parse_spec("conv k3 c8 x2, pool max k2")]
 ['conv', 'conv', 'pool']
@@ -25,6 +27,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from convcalc.errors import SpecError
+from convcalc.network.spec_resize import RESIZE_FLAGS, SCALES, scale_token
 from convcalc.shape import Padding
 from convcalc.shape.axes import MAX_SIZE, check_size, parse_int
 
@@ -82,6 +85,9 @@ class LayerSpec:
     output_padding: tuple[int, ...] | None = None
     output_size: tuple[int, ...] | None = None
     factor: tuple[int, ...] | None = None
+    scale: tuple[float, ...] | None = None
+    resize: str | None = None
+    align: bool = False
     ref: str | None = None
     crop: bool = False
     label: str | None = None
@@ -329,6 +335,7 @@ _FLAGS: dict[str, tuple[str, object]] = {
     "ceil": ("ceil", True),
     "dw": ("depthwise", True),
     "crop": ("crop", True),
+    **RESIZE_FLAGS,
 }
 # (prefix, field, minimum, a single value?) in the order they are tried; a digit must follow.
 _NUMBERED = [
@@ -353,6 +360,8 @@ def _token(text: str, index: int, tok: str, op: str) -> dict[str, object]:
         return {"padding": Padding.parse(low)}
     if low[:1] == "k":
         return {"kernel": _sizes(text, index, tok, low[1:])}
+    if low[:1] == "f" and "." in low and SCALES.fullmatch(low[1:]):
+        return {"scale": scale_token(text, index, tok, low[1:])}
     for prefix, name, minimum, single in _NUMBERED:
         if low.startswith(prefix) and low[len(prefix) : len(prefix) + 1].isdigit():
             values = _sizes(text, index, tok, low[len(prefix) :], minimum)
@@ -372,8 +381,14 @@ def _check(spec: LayerSpec) -> LayerSpec:
         raise spec.fail("needs the number of outputs, e.g. fc 1000")
     if spec.op == "adaptive" and spec.output_size is None:
         raise spec.fail("needs the output size, e.g. adaptive avg o7")
-    if spec.op == "upsample" and spec.factor is None:
-        raise spec.fail("needs a scale factor, e.g. upsample f2")
+    if spec.op == "upsample":
+        given = [v for v in (spec.factor, spec.scale, spec.output_size) if v is not None]
+        if not given:
+            raise spec.fail("needs a scale factor or an output size, e.g. upsample f2 or o8")
+        if len(given) > 1:
+            raise spec.fail("give one scale factor (f2, f1.5) or an output size (o8), not both")
+    elif spec.resize is not None or spec.align or spec.scale is not None:
+        raise spec.fail("a resize mode, align and a fractional f apply to upsample only")
     if spec.output_padding is not None and spec.op != "deconv":
         raise spec.fail("op (output_padding) applies to deconv only")
     if spec.ceil and spec.op != "pool":

@@ -25,6 +25,7 @@ from convcalc.errors import SpecError
 from convcalc.network.field import IDENTITY, Affine
 from convcalc.network.graph import GraphRun, Out, Value
 from convcalc.network.readers.reshape import concat, flatten, permute, reshape
+from convcalc.network.readers.resizing import keras_resize
 from convcalc.network.spec import LayerSpec
 from convcalc.shape import Padding
 
@@ -189,13 +190,21 @@ def _shift(run: GraphRun, cfg: Config, ins: Sequence[Value], sign: int) -> Out:
 
 
 def _upsample(run: GraphRun, cfg: Config, ins: Sequence[Value]) -> Out:
-    axis = _channel_axis(cfg)
+    """UpSampling1D/2D/3D: ``in·size`` per axis (any ``interpolation``), via the resize core."""
     x = ins[0]
-    ndim = len(x.shape) - 2
-    factors = _ints(cfg.get("size", 2), ndim, "size")
-    spec = LayerSpec(0, "", "upsample", factor=factors)
-    y, done = run.window(x, spec, axis)
-    return Out([y], done)
+    factors = _ints(cfg.get("size", 2), len(x.shape) - 2, "size")
+    return Out([keras_resize(run, x, _channel_axis(cfg), scale=factors)])
+
+
+def _resizing(run: GraphRun, cfg: Config, ins: Sequence[Value]) -> Out:
+    """Resizing: to ``height`` × ``width`` (any ``interpolation``); with
+    ``crop_to_aspect_ratio``/``pad_to_aspect_ratio`` every output may see the whole input."""
+    x = ins[0]
+    if len(x.shape) != 4:
+        raise SpecError(f"Resizing needs a batch, 2 spatial axes and channels, got {list(x.shape)}")
+    size = _ints([cfg.get("height"), cfg.get("width")], 2, "height, width")
+    whole = bool(cfg.get("crop_to_aspect_ratio") or cfg.get("pad_to_aspect_ratio"))
+    return Out([keras_resize(run, x, _channel_axis(cfg), size=size, whole=whole)])
 
 
 def _axis_dims(x: Value, axis: Any) -> list[int | None]:
@@ -260,6 +269,7 @@ LAYERS: dict[str, Layer] = {
     **{f"ZeroPadding{n}D": lambda r, c, i: _shift(r, c, i, 1) for n in (1, 2, 3)},
     **{f"Cropping{n}D": lambda r, c, i: _shift(r, c, i, -1) for n in (1, 2, 3)},
     **{f"UpSampling{n}D": _upsample for n in (1, 2, 3)},
+    "Resizing": _resizing,
     "BatchNormalization": lambda r, c, i: _norm(r, c, i, 4),
     "LayerNormalization": lambda r, c, i: _norm(r, c, i, 2),
     "Normalization": lambda r, c, i: (

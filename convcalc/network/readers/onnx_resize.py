@@ -1,5 +1,6 @@
 """ONNX ops that resize, broadcast or reduce tensors (pure): Resize/Upsample (scales or
-sizes, folded), Expand, Tile and the reductions.
+sizes, folded; sizes from the resize core, see :mod:`convcalc.network.readers.resizing`),
+Expand, Tile and the reductions.
 
 >>> from convcalc.network.graph import GraphRun
 >>> run = GraphRun(2)
@@ -11,12 +12,11 @@ sizes, folded), Expand, Tile and the reductions.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 
 from convcalc.errors import SpecError
-from convcalc.network.field import IDENTITY, Adaptive, Mapper, Whole
-from convcalc.network.graph import Dim, GraphRun, Out, Value
+from convcalc.network.field import IDENTITY, Mapper, Whole
+from convcalc.network.graph import GraphRun, Out, Value
 from convcalc.network.readers.onnx_shape import (
     Node,
     attr_or_input,
@@ -24,7 +24,7 @@ from convcalc.network.readers.onnx_shape import (
     first,
     norm_axes,
 )
-from convcalc.network.spec import LayerSpec
+from convcalc.network.readers.resizing import onnx_size, resized
 
 __all__ = ["RESIZE_OPS"]
 
@@ -89,24 +89,12 @@ def _resize(run: GraphRun, node: Node, ins: Sequence[Value | None]) -> Out:
         if len(scales.const) != len(axes):
             raise SpecError(f"scales {list(scales.const)} do not fit {len(axes)} axes")
         for a, f in zip(axes, scales.const, strict=True):
-            shape[a] = None if x.shape[a] is None else math.floor((x.shape[a] or 0) * float(f or 0))
+            shape[a] = None if x.shape[a] is None else onnx_size(int(x.shape[a] or 0), f)
     else:
         raise SpecError("its scales or sizes are not constants convcalc can fold")
     if any(d is not None and d < 1 for d in shape):
         raise SpecError(f"the output {shape} would be empty")
-    return Out([_resized(run, x, shape)])
-
-
-def _resized(run: GraphRun, x: Value, shape: Sequence[Dim]) -> Value:
-    if x.axes is None or any(shape[i] != x.shape[i] for i in range(len(shape)) if i not in x.axes):
-        return run.derive(shape, None, [(x, IDENTITY)])
-    sizes = tuple(int(shape[a] or 0) for a in x.axes)
-    factors = [o // n for o, n in zip(sizes, x.spatial, strict=True)]
-    if all(o == n * f for o, n, f in zip(sizes, x.spatial, factors, strict=True)) and min(factors):
-        spec = LayerSpec(0, "", "upsample", factor=tuple(factors))
-        y, _ = run.window(x, spec, 1 if x.axes[0] == 2 else -1)
-        return y
-    return run.derive(shape, x.axes, [(x, Adaptive(x.spatial, sizes))])
+    return Out([resized(run, x, shape)])
 
 
 # fmt: off
