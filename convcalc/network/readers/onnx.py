@@ -1,7 +1,7 @@
 """ONNX model files, read with the optional ``onnx`` package (``pip install
 'convcalc[onnx]'``), imported only here and only when a ``.onnx`` file is read.
 
-Weights are never materialised: the file is memory-mapped and its protobuf walked
+Weights are never materialised: the protobuf is walked in the file
 (:mod:`convcalc.network.readers.onnx_wire`), so the values of large initializers are
 skipped, not read, and external data is never loaded; of a tensor only its dims are read,
 plus its values when it is a small constant (shape arithmetic: ``Shape → Gather → Concat →

@@ -1,6 +1,6 @@
-"""An ONNX file read without its weights: the file is memory-mapped and the protobuf wire
-format walked (``ModelProto`` → ``graph`` → each ``initializer``), so a large initializer
-keeps its name, dims, data type and storage fields but its values (``raw_data``,
+"""An ONNX file read without its weights: the protobuf wire format is walked in the file,
+read in small blocks (``ModelProto`` → ``graph`` → each ``initializer``), so a large
+initializer keeps its name, dims, data type and storage fields but its values (``raw_data``,
 ``float_data``, ...) are skipped by length, never copied. Every other byte — nodes,
 inputs, outputs, value_info, opsets — is copied and parsed by onnx's own
 ``ModelProto.FromString``, so the reader sees the same message as ``onnx.load`` gives,
@@ -13,17 +13,17 @@ the file's usual error (or reads the odd but valid file whole).
 >>> rec = lambda field, body: _key(field, 2) + _varint_bytes(len(body)) + body
 >>> big = rec(1, bytes([2, 3])) + _key(2, 0) + b"\\x01" + rec(8, b"w") + rec(9, bytes(24))
 >>> graph = rec(5, big) + rec(2, b"g")
->>> _graph(memoryview(graph), 0, len(graph), 1) == rec(5, big[:-26]) + rec(2, b"g")
+>>> _graph(_Source(io.BytesIO(graph)), 0, len(graph), 1) == rec(5, big[:-26]) + rec(2, b"g")
 True
 """
 
 from __future__ import annotations
 
+import io
 import math
-import mmap
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 __all__ = ["read_model"]
 
@@ -35,17 +35,53 @@ class _Unsafe(Exception):
     """The walk met something it does not read: fall back to ``onnx.load``."""
 
 
+class _Source:
+    """A binary file read by position: single bytes come from one cached block, so the
+    values skipped between two records are never read (nor mapped: a memory map would
+    count the file's pages it touches, kernel fault-around included, as resident).
+
+    >>> src = _Source(io.BytesIO(b"abcdef"))
+    >>> len(src), src[2], src.read(1, 4)
+    (6, 99, b'bcd')
+    """
+
+    BLOCK = 1 << 16
+
+    def __init__(self, f: IO[bytes]) -> None:
+        self.f = f
+        self.size = f.seek(0, io.SEEK_END)
+        self.start = 0
+        self.block = b""
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, pos: int) -> int:
+        offset = pos - self.start
+        if not 0 <= offset < len(self.block):
+            self.start, offset = pos, 0
+            self.f.seek(pos)
+            self.block = self.f.read(self.BLOCK)
+            if not self.block:
+                raise _Unsafe
+        return self.block[offset]
+
+    def read(self, begin: int, end: int) -> bytes:
+        """``file[begin:end]``, read whole (:class:`_Unsafe` when the file is shorter)."""
+        self.f.seek(begin)
+        data = self.f.read(end - begin)
+        if len(data) != end - begin:
+            raise _Unsafe
+        return data
+
+
 def read_model(path: Path, limit: int) -> Any:
     """The ``ModelProto`` of *path* with the values of its initializers of more than
     *limit* elements left out; ``None`` when the file is not walked (empty, unreadable,
     malformed, or unusual), for the caller to ``onnx.load`` it instead."""
     try:
-        with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-            view = memoryview(mm)
-            try:
-                raw = _model(view, limit)
-            finally:
-                view.release()
+        with path.open("rb", buffering=0) as f:
+            raw = _model(_Source(f), limit)
     except (OSError, ValueError, _Unsafe):
         return None
     from onnx import ModelProto
@@ -56,7 +92,7 @@ def read_model(path: Path, limit: int) -> Any:
         return None
 
 
-def _model(buf: memoryview, limit: int) -> bytes:
+def _model(buf: _Source, limit: int) -> bytes:
     """The ModelProto bytes of *buf*, its graph's large initializers without values."""
     pieces: list[bytes] = []
     graphs = 0
@@ -68,11 +104,11 @@ def _model(buf: memoryview, limit: int) -> bytes:
             body = _graph(buf, start, end, limit)
             pieces.append(_key(7, 2) + _varint_bytes(len(body)) + body)
         else:
-            pieces.append(bytes(buf[rec:end]))
+            pieces.append(buf.read(rec, end))
     return b"".join(pieces)
 
 
-def _graph(buf: memoryview, begin: int, stop: int, limit: int) -> bytes:
+def _graph(buf: _Source, begin: int, stop: int, limit: int) -> bytes:
     """The GraphProto bytes in ``buf[begin:stop]``, every initializer through
     :func:`_tensor`, every other field copied as it is."""
     pieces: list[bytes] = []
@@ -81,16 +117,16 @@ def _graph(buf: memoryview, begin: int, stop: int, limit: int) -> bytes:
             body = _tensor(buf, start, end, limit)
             pieces.append(_key(5, 2) + _varint_bytes(len(body)) + body)
         else:
-            pieces.append(bytes(buf[rec:end]))
+            pieces.append(buf.read(rec, end))
     return b"".join(pieces)
 
 
-def _tensor(buf: memoryview, begin: int, stop: int, limit: int) -> bytes:
+def _tensor(buf: _Source, begin: int, stop: int, limit: int) -> bytes:
     """The TensorProto bytes in ``buf[begin:stop]``; without its value fields when it has
     more than *limit* elements (only its dims are read then).
 
     >>> t = _key(1, 0) + b"\\x05" + _key(9, 2) + b"\\x05" + bytes(5) + _key(8, 2) + b"\\x01a"
-    >>> _tensor(memoryview(t), 0, len(t), 4) == t[:2] + t[9:]
+    >>> _tensor(_Source(io.BytesIO(t)), 0, len(t), 4) == t[:2] + t[9:]
     True
     """
     records = list(_fields(buf, begin, stop))
@@ -104,12 +140,12 @@ def _tensor(buf: memoryview, begin: int, stop: int, limit: int) -> bytes:
                 value, pos = _varint(buf, pos, end)
                 dims.append(_signed(value))
     if min(dims, default=0) < 0 or math.prod(dims) <= limit:
-        return bytes(buf[begin:stop])
+        return buf.read(begin, stop)
     pieces: list[bytes] = []
     for field, wire, rec, start, end in records:
         size = _DATA.get(field)
         if size is None:
-            pieces.append(bytes(buf[rec:end]))
+            pieces.append(buf.read(rec, end))
         elif wire == 2 and size > 0 and (end - start) % size:
             raise _Unsafe  # a packed fixed-width field cut mid-value
         elif wire == 2 and size == 0 and end > start and buf[end - 1] >= 0x80:
@@ -117,12 +153,12 @@ def _tensor(buf: memoryview, begin: int, stop: int, limit: int) -> bytes:
     return b"".join(pieces)
 
 
-def _fields(buf: memoryview, begin: int, stop: int) -> Iterator[tuple[int, int, int, int, int]]:
+def _fields(buf: _Source, begin: int, stop: int) -> Iterator[tuple[int, int, int, int, int]]:
     """(field number, wire type, record start, value start, value end) of each record of
     the message in ``buf[begin:stop]``; raises :class:`_Unsafe` on a malformed record.
 
     >>> msg = bytes([0x08, 0x96, 0x01, 0x12, 0x02]) + b"hi"
-    >>> list(_fields(memoryview(msg), 0, len(msg)))
+    >>> list(_fields(_Source(io.BytesIO(msg)), 0, len(msg)))
     [(1, 0, 0, 1, 3), (2, 2, 3, 5, 7)]
     """
     pos = begin
@@ -149,10 +185,10 @@ def _fields(buf: memoryview, begin: int, stop: int) -> Iterator[tuple[int, int, 
         pos = end
 
 
-def _varint(buf: memoryview, pos: int, stop: int) -> tuple[int, int]:
+def _varint(buf: _Source, pos: int, stop: int) -> tuple[int, int]:
     """(value, next position) of the varint at *pos*.
 
-    >>> _varint(memoryview(bytes([0x96, 0x01])), 0, 2)
+    >>> _varint(_Source(io.BytesIO(bytes([0x96, 0x01]))), 0, 2)
     (150, 2)
     """
     value = shift = 0
