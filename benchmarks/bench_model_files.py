@@ -177,6 +177,7 @@ def main() -> None:
     external = args.workdir / "resnet50_external.onnx"
     import onnx
 
+    (args.workdir / "resnet50_external.data").unlink(missing_ok=True)  # onnx.save appends
     onnx.save(
         onnx.load(str(args.workdir / "resnet50_full.onnx")),
         str(external),

@@ -1,10 +1,13 @@
 """ONNX model files, read with the optional ``onnx`` package (``pip install
 'convcalc[onnx]'``), imported only here and only when a ``.onnx`` file is read.
 
-Weights are never materialised: the file is loaded with ``load_external_data=False``, and
-of a tensor only its dims are read, plus its values when it is a small constant (shape
-arithmetic: ``Shape → Gather → Concat → Reshape`` folds). Every node then runs through
-:class:`~convcalc.network.graph.GraphRun` (:mod:`convcalc.network.readers.onnx_ops`).
+Weights are never materialised: the protobuf is walked in the file
+(:mod:`convcalc.network.readers.onnx_wire`), so the values of large initializers are
+skipped, not read, and external data is never loaded; of a tensor only its dims are read,
+plus its values when it is a small constant (shape arithmetic: ``Shape → Gather → Concat →
+Reshape`` folds). A file the walk does not expect is read by ``onnx.load`` instead.
+Every node then runs through :class:`~convcalc.network.graph.GraphRun`
+(:mod:`convcalc.network.readers.onnx_ops`).
 """
 
 from __future__ import annotations
@@ -62,8 +65,12 @@ def load_onnx(path: Path) -> Any:
         raise SpecError(INSTALL_HINT) from None
     if not path.is_file():
         raise SpecError(f"{path}: no such model file")
+    from convcalc.network.readers.onnx_wire import read_model
+
     try:
-        model = onnx.load(str(path), load_external_data=False)
+        model = read_model(path, MAX_CONST)
+        if model is None:  # not walked: onnx.load reads it whole, or names what is wrong
+            model = onnx.load(str(path), load_external_data=False)
     except Exception as exc:  # protobuf's DecodeError, and whatever else a bad file raises
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
         raise SpecError(f"{path}: not an ONNX model (protobuf: {reason})") from None
