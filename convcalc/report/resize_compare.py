@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from convcalc.errors import ConvcalcError
-from convcalc.shape.resize import CONVENTIONS, LIBRARY, ResizeAxis, resize_plan
+from convcalc.shape.resize import CONVENTIONS, ResizeAxis, resize_plan
 from convcalc.shape.resize_kernels import show
+from convcalc.shape.resize_settings import LIBRARY
 
 __all__ = ["CompareRow", "compare_dict", "compare_rows", "compare_text"]
 

@@ -35,6 +35,16 @@ from convcalc.shape.resize_rules import (
     tf_sample,
     torch_sample,
 )
+from convcalc.shape.resize_settings import (
+    ALIASES,
+    CONVENTIONS,
+    COORDINATE_MODES,
+    LIBRARY,
+    MODES,
+    ResizeSettings,
+    check_rank,
+    library_settings,
+)
 
 __all__ = [
     "CONVENTIONS",
@@ -47,68 +57,9 @@ __all__ = [
     "resize_plan",
 ]
 
-CONVENTIONS = ("torch", "tf", "tf1", "keras", "onnx", "opencv", "pil", "jax")
-MODES = ("nearest", "nearest-exact", "linear", "cubic", "area")
-COORDINATE_MODES = (
-    "half_pixel",
-    "pytorch_half_pixel",
-    "align_corners",
-    "asymmetric",
-    "half_pixel_symmetric",
-)
 MAX_TAPS = 2**16
 """Most input cells one output may read (an area or antialiased downscale by in/out reads
 about in/out of them): bounded work for the per-output tables."""
-
-_ALIASES = {"bilinear": "linear", "trilinear": "linear", "bicubic": "cubic"}
-
-_ANY, _2D = (1, 2, 3), (2,)
-RANKS: dict[str, dict[str, tuple[int, ...]]] = {
-    "torch": {"nearest": _ANY, "nearest-exact": _ANY, "linear": _ANY, "cubic": _2D, "area": _ANY},
-    "tf": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
-    "tf1": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
-    "keras": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
-    "keras-upsampling": {"nearest": _ANY, "linear": _2D, "cubic": _2D},
-    "onnx": {"nearest": _ANY, "linear": _ANY, "cubic": _2D},
-    "opencv": {m: _2D for m in ("nearest", "nearest-exact", "linear", "cubic", "area")},
-    "pil": {"nearest": _2D, "linear": _2D, "cubic": _2D, "area": _2D},
-    "jax": {"nearest": _ANY, "linear": _ANY, "cubic": _ANY},
-}
-"""Spatial ranks each library computes each mode for (``keras-upsampling``: ``--scale``)."""
-
-LIBRARY = {
-    "torch": "torch.nn.functional.interpolate",
-    "tf": "tf.image.resize",
-    "tf1": "tf.compat.v1.image.resize",
-    "keras": "keras.layers.Resizing",
-    "keras-upsampling": "keras.layers.UpSampling{n}D",
-    "onnx": "ONNX Resize (onnxruntime)",
-    "opencv": "cv2.resize",
-    "pil": "PIL.Image.resize",
-    "jax": "jax.image.resize",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class ResizeSettings:
-    """Everything that decides the sampling, with the library's defaults filled in."""
-
-    convention: str
-    mode: str
-    coordinate: str
-    nearest: str | None = None
-    cubic_a: float | None = None
-    exclude_outside: bool = False
-    align_corners: bool = False
-    half_pixel_centers: bool = False
-    recompute_scale_factor: bool = False
-    precision: str = "float32"
-    upsampling: bool = False  # Keras UpSampling (a --scale under keras)
-    rank: int = 0  # spatial axes (PyTorch's nearest differs between its 2-D and other kernels)
-    unchanged: bool = False  # every output size equals its input size (onnxruntime copies)
-    downscale: bool = False  # OpenCV: no axis grows (its true area mode)
-    antialias: bool = False  # the kernel widened by in/out on downscale
-    first_row: bool = False  # PyTorch 2.13 antialias, output width 1: every row is row 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,18 +171,9 @@ def resize_plan(
     convcalc.errors.SpecError: torch.nn.functional.interpolate has no cubic resize of 1-D ...
     """
     rank = len(input_)
-    mode = _ALIASES.get(mode, mode)
-    if convention not in CONVENTIONS:
-        raise SpecError(f"unknown convention {convention!r}; expected one of {CONVENTIONS}")
-    if mode not in MODES:
-        raise SpecError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
-    if (size is None) == (scale is None):
-        raise SpecError("give either a size or a scale (not both, not neither)")
-    if convention in ("tf", "tf1", "pil", "jax") and scale is not None:
-        raise SpecError(f"{LIBRARY[convention]} takes an output size (--size), not a scale")
-    upsampling = convention == "keras" and scale is not None
-    key = "keras-upsampling" if upsampling else convention
-    _check_rank(key, mode, rank)
+    mode = ALIASES.get(mode, mode)
+    key = _library_key(convention, mode, size, scale)
+    check_rank(key, mode, rank)
     knobs: dict[str, object] = {
         "align_corners": align_corners,
         "half_pixel_centers": half_pixel_centers,
@@ -241,7 +183,7 @@ def resize_plan(
         "exclude_outside": exclude_outside,
         "antialias": antialias,
     }
-    settings = _settings(key, mode, knobs, recompute_scale_factor, scale is not None)
+    settings = library_settings(key, mode, knobs, recompute_scale_factor, scale is not None)
     settings = replace(settings, rank=rank)
     if convention == "torch":
         settings = replace(settings, precision=precision)
@@ -252,6 +194,27 @@ def resize_plan(
               settings)
         for k, n in enumerate(input_)
     )  # fmt: skip
+    return _finish(settings, axes)
+
+
+def _library_key(
+    convention: str, mode: str, size: Sequence[int] | None, scale: Sequence[float] | None
+) -> str:
+    """The library entry a request reads (Keras with a scale is ``UpSampling``)."""
+    if convention not in CONVENTIONS:
+        raise SpecError(f"unknown convention {convention!r}; expected one of {CONVENTIONS}")
+    if mode not in MODES:
+        raise SpecError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
+    if (size is None) == (scale is None):
+        raise SpecError("give either a size or a scale (not both, not neither)")
+    if convention in ("tf", "tf1", "pil", "jax") and scale is not None:
+        raise SpecError(f"{LIBRARY[convention]} takes an output size (--size), not a scale")
+    return "keras-upsampling" if convention == "keras" and scale is not None else convention
+
+
+def _finish(settings: ResizeSettings, axes: tuple[ResizeAxis, ...]) -> ResizePlan:
+    """Settings that depend on every axis, and the bound on taps per output."""
+    rank = len(axes)
     settings = replace(
         settings,
         unchanged=all(a.input == a.output for a in axes),
@@ -270,17 +233,6 @@ def resize_plan(
                 f"({axis.input} → {axis.output}); convcalc computes at most 2**16 per output"
             )
     return ResizePlan(settings, axes)
-
-
-def _check_rank(key: str, mode: str, rank: int) -> None:
-    ranks = RANKS[key].get(mode)
-    library = LIBRARY[key].replace("{n}", str(rank))
-    if ranks is None:
-        have = ", ".join(RANKS[key])
-        raise SpecError(f"{library} has no {mode} mode (it has: {have})")
-    if rank not in ranks:
-        have = ", ".join(f"{r}-D" for r in ranks)
-        raise SpecError(f"{library} has no {mode} resize of {rank}-D inputs (it has: {have})")
 
 
 def _broadcast(name: str, values: Sequence[float], rank: int) -> list[float]:
@@ -309,101 +261,3 @@ def _axis(n: int, size: float | None, scale: float | None, s: ResizeSettings) ->
     if out > MAX_SIZE:
         raise SpecError(f"output size {out} is above convcalc's limit 2**40 = {MAX_SIZE}")
     return ResizeAxis(n, out, float(scale), s)
-
-
-def _settings(
-    key: str, mode: str, knobs: dict[str, object], recompute: bool, by_scale: bool
-) -> ResizeSettings:
-    library = LIBRARY[key].replace("{n}D", "")
-    allowed = {
-        "torch": {"align_corners", "antialias"},
-        "tf": {"antialias"},
-        "jax": {"antialias"},
-        "tf1": {"align_corners", "half_pixel_centers"},
-        "onnx": {"align_corners", "coordinate_mode", "nearest_mode", "cubic_a",
-                 "exclude_outside", "antialias"},
-    }.get(key, set())  # fmt: skip
-    for name, value in knobs.items():
-        if value not in (None, False) and name not in allowed:
-            raise SpecError(f"{library} has no {name} option")
-    if recompute and not (key == "torch" and by_scale):
-        raise SpecError("recompute_scale_factor needs --convention torch and a --scale")
-    align = bool(knobs["align_corners"])
-    convention = "keras" if key == "keras-upsampling" else key
-    antialias = bool(knobs["antialias"])
-    if key == "torch":
-        if align and mode not in ("linear", "cubic"):
-            raise SpecError(f"{library}: align_corners can only be set with linear or cubic")
-        if antialias and mode not in ("linear", "cubic"):
-            raise SpecError(f"{library}: antialias is only supported for linear and cubic")
-        if antialias and align:
-            raise SpecError("convcalc does not model PyTorch's antialias with align_corners")
-        rule = _torch_rule(mode, align)
-        a = (-0.5 if antialias else -0.75) if mode == "cubic" else None
-        return ResizeSettings(
-            "torch", mode, rule, cubic_a=a, align_corners=align,
-            recompute_scale_factor=recompute, antialias=antialias,
-        )  # fmt: skip
-    if key == "onnx":
-        return _onnx_settings(mode, knobs)
-    if key in ("pil", "jax"):
-        rule = {"nearest": "half_pixel", "area": "box"}.get(mode, "half_pixel")
-        keep = key == "pil" or knobs["antialias"] is not False
-        return ResizeSettings(key, mode, rule, cubic_a=-0.5 if mode == "cubic" else None,
-                              antialias=keep and mode != "nearest")  # fmt: skip
-    if key == "opencv":
-        rule = {"nearest": "asymmetric", "area": "area"}.get(mode, "half_pixel")
-        return ResizeSettings("opencv", mode, rule, cubic_a=-0.75 if mode == "cubic" else None)
-    half = key in ("tf", "keras", "keras-upsampling")
-    if key == "tf1":
-        half = bool(knobs["half_pixel_centers"])
-        if half and align:
-            raise SpecError(
-                f"{library}: if half_pixel_centers is True, align_corners must be False"
-            )
-        if half and mode == "area":
-            raise SpecError("tf.compat.v1.image.resize_area has no half_pixel_centers option")
-    rule = "align_corners" if align else ("half_pixel" if half else "asymmetric")
-    if mode == "area":
-        rule = "area"
-    elif key == "keras-upsampling" and mode == "nearest":
-        rule = "repeat"
-    a = (-0.5 if half else -0.75) if mode == "cubic" else None
-    return ResizeSettings(
-        convention, mode, rule, cubic_a=a, exclude_outside=half and mode == "cubic",
-        align_corners=align, half_pixel_centers=half, upsampling=key == "keras-upsampling",
-        antialias=antialias and mode in ("linear", "cubic"),
-    )  # fmt: skip
-
-
-def _torch_rule(mode: str, align: bool) -> str:
-    if mode == "area":
-        return "area"
-    if mode == "nearest":
-        return "asymmetric"
-    return "align_corners" if align else "half_pixel"
-
-
-def _onnx_settings(mode: str, knobs: dict[str, object]) -> ResizeSettings:
-    rule = str(knobs["coordinate_mode"] or "half_pixel")
-    if rule not in COORDINATE_MODES:
-        raise SpecError(f"unknown coordinate mode {rule!r}; expected one of {COORDINATE_MODES}")
-    if knobs["align_corners"]:
-        if knobs["coordinate_mode"] not in (None, "align_corners"):
-            raise SpecError(f"align_corners contradicts coordinate mode {rule}")
-        rule = "align_corners"
-    nearest = str(knobs["nearest_mode"] or "round_prefer_floor")
-    if nearest not in NEAREST_RULES:
-        raise SpecError(f"unknown nearest mode {nearest!r}; expected one of {NEAREST_RULES}")
-    a = knobs["cubic_a"]
-    cubic_a = -0.75 if a is None else float(a)  # type: ignore[arg-type]
-    if not math.isfinite(cubic_a):
-        raise SpecError(f"cubic coefficient must be a finite number, got {a!r}")
-    return ResizeSettings(
-        "onnx", mode, rule,
-        nearest=nearest if mode == "nearest" else None,
-        cubic_a=cubic_a if mode == "cubic" else None,
-        exclude_outside=bool(knobs["exclude_outside"]) and mode == "cubic",
-        align_corners=rule == "align_corners",
-        antialias=bool(knobs["antialias"]) and mode in ("linear", "cubic"),
-    )  # fmt: skip
