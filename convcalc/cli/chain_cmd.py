@@ -246,8 +246,6 @@ def chain(
     upsample also: f1.5, o8x6, nearest|nearest-exact|linear|cubic|area, align
     (sizes as PyTorch's F.interpolate), e.g. upsample f2 linear align.
     """
-    from convcalc.network.stack import parse_input, parse_spec, run_chain
-
     if list_builtins or not spec:
         return _list_builtins(as_json, hint=not spec and not list_builtins)
     if len(spec) == 1:
@@ -258,6 +256,19 @@ def chain(
             if dims or channels_first:
                 raise click.UsageError("--dims and --channels-first are for layer specs")
             return chain_model(spec[0], inputs, as_json, show_all, keras)
+    return _chain_spec(spec, inputs, dims, channels_first, as_json)
+
+
+def _chain_spec(
+    spec: tuple[str, ...],
+    inputs: tuple[str, ...],
+    dims: int | None,
+    channels_first: bool,
+    as_json: bool,
+) -> None:
+    """A layer spec (built-in name, spec file or the layers typed) at each input size."""
+    from convcalc.network.stack import parse_input, parse_spec, run_chain
+
     text, name, default_input, file_dims = load_spec(spec)
     layers = parse_spec(text)
     ndim = dims or file_dims or 2
