@@ -1,9 +1,11 @@
-"""Interpolation resize with NumPy, separable: per spatial axis one gather per tap.
+"""Interpolation resize with NumPy, separable: per spatial axis one banded matmul.
 
 The taps and weights of every output index come from the shape engine
 (:meth:`convcalc.shape.resize.ResizeAxis.sample`, one Python call per output index of an
-axis, not per pixel); the array work is vectorised: ``y = Σₖ wₖ · take(x, idxₖ, axis)``
-over the few taps ``k`` (2 for linear, 4 for cubic, the span for area).
+axis, not per pixel; small tables are cached per axis); the array work is vectorised:
+``y = W · x`` along each axis, W banded (:mod:`convcalc.execute.resize_band`), the axes
+that shrink most first. Arrays holding inf/nan take one gather per tap instead
+(``y = Σₖ wₖ · take(x, idxₖ, axis)``), so a zero weight never meets an inf.
 
 >>> resize([[1.0, 2.0], [3.0, 4.0]], scale=(2.0,), mode="linear").tolist()[0]
 [1.0, 1.25, 1.75, 2.0]
@@ -13,6 +15,7 @@ over the few taps ``k`` (2 for linear, 4 for cubic, the span for area).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,9 +26,15 @@ from convcalc.errors import ArrayFormatError
 from convcalc.execute._base import as_compute
 from convcalc.execute.layout import get_layout
 from convcalc.execute.memory import output_parts, reserve
+from convcalc.execute.resize_band import apply_band
 from convcalc.shape.resize import ResizeAxis, ResizePlan, resize_plan
 
 __all__ = ["CHANNELS", "axis_tables", "resize", "resize_array_plan"]
+
+CACHED_AXES = 16
+CACHED_CELLS = 2**16
+"""Tap tables of up to this many cells (≈1 MiB) are kept for the last ``CACHED_AXES``
+axes: tabulating is one Python call per output index, most of a repeated resize's time."""
 
 TABLE_BYTES_PER_INDEX = 256
 """Peak bytes per tap of an output index while an axis is tabulated (the Python samples
@@ -84,13 +93,36 @@ def axis_tables(axis: ResizeAxis) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.
     return index, weight
 
 
-def _apply_axis(y: npt.NDArray[Any], dim: int, axis: ResizeAxis) -> npt.NDArray[Any]:
+@functools.lru_cache(maxsize=CACHED_AXES)
+def _cached_tables(axis: ResizeAxis) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
     index, weight = axis_tables(axis)
+    index.flags.writeable = weight.flags.writeable = False
+    return index, weight
+
+
+def _tables(axis: ResizeAxis) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.float64]]:
+    """The tap tables of *axis*, kept for the next call with the same axis when small."""
+    if axis.output * axis.max_taps() <= CACHED_CELLS:
+        return _cached_tables(axis)
+    return axis_tables(axis)
+
+
+def _apply_axis(y: npt.NDArray[Any], dim: int, axis: ResizeAxis) -> npt.NDArray[Any]:
+    index, weight = _tables(axis)
     if index.shape[1] == 1 and bool(np.all(weight == 1.0)):
         gathered: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim)
         return gathered
+    if bool(np.isfinite(y.sum())):
+        return apply_band(y, dim, index, weight)
+    return _apply_gather(y, dim, index, weight)  # inf/nan: 0 · inf in a band would be nan
+
+
+def _apply_gather(
+    y: npt.NDArray[Any], dim: int, index: npt.NDArray[np.intp], weight: npt.NDArray[np.float64]
+) -> npt.NDArray[Any]:
+    """``Σₖ wₖ · take(y, idxₖ, dim)``, one gather per tap: only the taps are read."""
     shape = [1] * y.ndim
-    shape[dim] = axis.output
+    shape[dim] = index.shape[0]
     w = weight.astype(y.dtype)
     out: npt.NDArray[Any] = np.take(y, index[:, 0], axis=dim)
     out *= w[:, 0].reshape(shape)
@@ -101,6 +133,11 @@ def _apply_axis(y: npt.NDArray[Any], dim: int, axis: ResizeAxis) -> npt.NDArray[
             tap *= w[:, k].reshape(shape)
             out += tap
     return out
+
+
+def _growth(axis: ResizeAxis) -> float:
+    """Output per input cell: the axes that shrink the data most go first."""
+    return axis.output / axis.input
 
 
 def resize(
@@ -133,6 +170,6 @@ def resize(
     tables = ("the tap tables", cells * TABLE_BYTES_PER_INDEX)
     with reserve([*output_parts(out_shape, array.dtype.itemsize, lay.copies + 1), tables]):
         y = first
-        for k, axis in enumerate(plan.axes):
-            y = _apply_axis(y, 2 + k, axis)
+        for k in sorted(range(len(plan.axes)), key=lambda k: _growth(plan.axes[k])):
+            y = _apply_axis(y, 2 + k, plan.axes[k])
         return lay.from_first(np.ascontiguousarray(y))
