@@ -52,3 +52,27 @@ def test_infinite_input_reads_only_the_taps() -> None:
         y = resize(x, size=(80, 2), mode="linear", layout="nchw")[0, 0]
     assert np.all(y[:59] == 1.0)  # in the band of the inf, but not a tap: no 0 · inf
     assert not np.isfinite(y[59:63]).any() and np.all(y[63:] == 1.0)
+
+
+def test_memory_limit_counts_the_input_copy_and_intermediates() -> None:
+    """A channels-last resize copies its input contiguous and keeps intermediate results:
+    the memory check counts both, so a limit that holds the output alone refuses it."""
+    from convcalc.errors import MemoryLimitError
+    from convcalc.execute.memory import memory_limit
+    from convcalc.execute.resize import resize
+
+    x = np.zeros((1, 256, 256, 8), dtype=np.float32)  # nhwc, 2 MiB
+    out_bytes = 1 * 512 * 128 * 8 * 4  # size (512, 128): 2 MiB
+    # Without the working arrays the parts came to under 7 MiB; the contiguous input copy
+    # (2 MiB) and the intermediate results (2 × 1 MiB at 256×128) now count too.
+    with memory_limit(3 * out_bytes), pytest.raises(MemoryLimitError) as refused:
+        resize(x, size=(512, 128), mode="linear", convention="tf", layout="nhwc")
+    total = float(str(refused.value).split("(")[-2].split(" MiB in all")[0])
+    assert total > 8, refused.value
+    with memory_limit(16 * out_bytes):
+        assert resize(x, size=(512, 128), mode="linear", convention="tf", layout="nhwc").shape == (
+            1,
+            512,
+            128,
+            8,
+        )

@@ -168,8 +168,34 @@ def resize(
     out_shape = (*first.shape[:2], *plan.output)
     cells = sum(a.output * (a.max_taps() + 1) for a in plan.axes)
     tables = ("the tap tables", cells * TABLE_BYTES_PER_INDEX)
-    with reserve([*output_parts(out_shape, array.dtype.itemsize, lay.copies + 1), tables]):
+    order = sorted(range(len(plan.axes)), key=lambda k: _growth(plan.axes[k]))
+    parts = output_parts(out_shape, array.dtype.itemsize, lay.copies + 1)
+    with reserve([*parts, tables, *_working_parts(first, plan, order)]):
         y = first
-        for k in sorted(range(len(plan.axes)), key=lambda k: _growth(plan.axes[k])):
+        for k in order:
             y = _apply_axis(y, 2 + k, plan.axes[k])
         return lay.from_first(np.ascontiguousarray(y))
+
+
+def _working_parts(
+    first: npt.NDArray[Any], plan: ResizePlan, order: Sequence[int]
+) -> list[tuple[str, int]]:
+    """Arrays alive while the axes are applied, for :func:`reserve`: a contiguous copy of a
+    strided (channels-last) input, and two intermediate results at most (one axis' input and
+    output), bounded by twice the largest.
+
+    >>> plan = resize_plan((4, 4), size=(8, 2), mode="linear")
+    >>> _working_parts(np.zeros((1, 1, 4, 4)).transpose(0, 1, 3, 2), plan, [1, 0])
+    [('a contiguous copy of the input', 128), ('the intermediate results', 128)]
+    """
+    shape = list(first.shape)
+    largest = 0
+    for k in order[:-1]:
+        shape[2 + k] = plan.axes[k].output
+        largest = max(largest, int(np.prod(shape, dtype=np.int64)))
+    parts = []
+    if not first.flags.c_contiguous:
+        parts.append(("a contiguous copy of the input", first.nbytes))
+    if largest:
+        parts.append(("the intermediate results", 2 * largest * first.itemsize))
+    return parts
