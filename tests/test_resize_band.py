@@ -55,24 +55,48 @@ def test_infinite_input_reads_only_the_taps() -> None:
 
 
 def test_memory_limit_counts_the_input_copy_and_intermediates() -> None:
-    """A channels-last resize copies its input contiguous and keeps intermediate results:
-    the memory check counts both, so a limit that holds the output alone refuses it."""
+    """A channels-last resize works in place of the layout (no copy of a contiguous input);
+    a strided input is copied contiguous first, and the intermediate result of the first
+    axis is kept per chunk: the memory check counts both."""
     from convcalc.errors import MemoryLimitError
     from convcalc.execute.memory import memory_limit
-    from convcalc.execute.resize import resize
 
     x = np.zeros((1, 256, 256, 8), dtype=np.float32)  # nhwc, 2 MiB
-    out_bytes = 1 * 512 * 128 * 8 * 4  # size (512, 128): 2 MiB
-    # Without the working arrays the parts came to under 7 MiB; the contiguous input copy
-    # (2 MiB) and the intermediate results (2 × 1 MiB at 256×128) now count too.
-    with memory_limit(3 * out_bytes), pytest.raises(MemoryLimitError) as refused:
-        resize(x, size=(512, 128), mode="linear", convention="tf", layout="nhwc")
+    options: dict[str, Any] = {"size": (512, 128), "mode": "linear", "convention": "tf"}
+    mib = 2**20
+    # output 2 MiB + the intermediate results 2 × 1 MiB (256×128×8, one chunk) + tables
+    with memory_limit(5 * mib):
+        assert resize(x, layout="nhwc", **options).shape == (1, 512, 128, 8)
+    with memory_limit(4 * mib), pytest.raises(MemoryLimitError, match="in all"):
+        resize(x, layout="nhwc", **options)
+    strided = np.zeros((1, 256, 512, 8), dtype=np.float32)[:, :, ::2]
+    with memory_limit(5 * mib), pytest.raises(MemoryLimitError) as refused:
+        resize(strided, layout="nhwc", **options)
     total = float(str(refused.value).split("(")[-2].split(" MiB in all")[0])
-    assert total > 8, refused.value
-    with memory_limit(16 * out_bytes):
-        assert resize(x, size=(512, 128), mode="linear", convention="tf", layout="nhwc").shape == (
-            1,
-            512,
-            128,
-            8,
+    assert total > 6.5, refused.value  # + 2 MiB: the contiguous copy of the input
+    with memory_limit(8 * mib):
+        assert np.array_equal(
+            resize(strided, layout="nhwc", **options), resize(x, layout="nhwc", **options)
         )
+
+
+def test_chunks_and_threads_agree_with_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Planes split into many chunks (on the worker threads) give the same result as one
+    chunk, channels-first and channels-last."""
+    from convcalc.execute import resize as resize_module
+
+    rng = np.random.default_rng(5)
+    first = rng.standard_normal((4, 16, 64, 23)).astype(np.float32)  # > PARALLEL_MIN_ELEMENTS
+    last = np.ascontiguousarray(first.transpose(0, 2, 3, 1))
+    options: dict[str, Any] = {"size": (128, 160), "mode": "cubic"}
+    whole_first = resize(first, layout="nchw", **options)
+    whole_last = resize(last, layout="nhwc", convention="tf", **options)
+    monkeypatch.setattr(resize_module, "CHUNK_BYTES", 1)  # one plane per chunk
+    assert np.array_equal(resize(first, layout="nchw", **options), whole_first)
+    assert np.array_equal(resize(last, layout="nhwc", convention="tf", **options), whole_last)
+    assert resize_module._plane_chunks(
+        (64, 64, 23, 1),
+        resize_module.resize_array_plan(first, "nchw", "torch", **options),
+        [1, 0],
+        4,
+    )[1] == (1, 2)
