@@ -864,6 +864,7 @@ LAYER = st.one_of(
         NUMBER,
         st.sampled_from(["", " linear", " bilinear align", " cubic", " nearest align", " area"]),
         st.sampled_from(["", " nearest-exact", " align", " trilinear", " bicubic", " o4"]),
+        st.sampled_from(["", "", " opencv", " tf", " tf1", " keras", " onnx", " pil", " jax"]),
     ).map("".join),
     st.sampled_from(
         [

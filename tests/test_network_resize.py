@@ -113,6 +113,9 @@ def test_fractional_scale_and_sizes_map_through_adaptive_bins() -> None:
         ("conv k3 linear", "apply to upsample only"),
         ("pool max k2 align", "apply to upsample only"),
         ("conv k3 f1.5", "apply to upsample only"),
+        ("conv k3 opencv", "apply to upsample only"),
+        ("upsample f1.5 tf", "takes an output size"),
+        ("upsample f1.5 keras", "integer factor"),
         ("upsample f2 o8", "not both"),
         ("upsample f1.5 o8", "not both"),
         ("upsample linear", "needs a scale factor or an output size"),
@@ -135,6 +138,50 @@ def test_bad_upsample_is_one_line_error(spec: str, message: str) -> None:
 def test_cubic_on_1d_is_refused_as_pytorch_does() -> None:
     with pytest.raises(SpecError, match="no cubic resize of 1-D"):
         chain("upsample f2 cubic", "5x3", 1)
+
+
+# ---------------------------------------------- other libraries' rules: `upsample … opencv`
+OTHERS = [
+    c
+    for c in RESIZE
+    if c["convention"] != "torch"
+    and set(c["options"]) <= {"align_corners"}
+    and c["mode"] in ("nearest", "nearest-exact", "linear", "cubic", "area")
+]
+
+
+def test_other_conventions_cover_scales_sizes_and_refusals() -> None:
+    assert {c["convention"] for c in OTHERS} == {
+        "tf",
+        "tf1",
+        "keras",
+        "onnx",
+        "opencv",
+        "pil",
+        "jax",
+    }
+    assert sum("error" in c for c in OTHERS) >= 12  # Keras UpSampling: fractional scales
+    assert any(c.get("scale") and "output" in c and c["convention"] == "opencv" for c in OTHERS)
+
+
+@pytest.mark.parametrize(
+    "case", OTHERS, ids=lambda c: f"{_spec(c)} {c['convention']} on {c['shape']}"
+)
+def test_upsample_with_a_convention_sizes_as_that_library(case: dict[str, Any]) -> None:
+    spatial = case["shape"]
+    spec = f"{_spec(case)} {case['convention']}"
+    shape = "x".join(str(v) for v in spatial) + "x1"
+    if "error" in case:
+        with pytest.raises(SpecError, match=r"^layer 1 'upsample "):
+            chain(spec, shape, len(spatial))
+    else:
+        assert list(chain(spec, shape, len(spatial)).rows[-1].output) == _spatial(case)
+
+
+def test_opencv_rounds_where_pytorch_floors() -> None:
+    assert chain("upsample f1.5 opencv", "5x5x1").rows[-1].output == (8, 8)  # round(7.5)
+    assert chain("upsample f1.5", "5x5x1").rows[-1].output == (7, 7)  # ⌊7.5⌋
+    assert parse_spec("upsample o8 linear tf")[0].convention == "tf"
 
 
 # ------------------------------------------------------------------- ONNX (onnxruntime)

@@ -159,9 +159,10 @@ def _fc(spec: LayerSpec, spatial: Shape, channels: int | None) -> Step:
 
 
 def _upsample(spec: LayerSpec, spatial: Shape, channels: int | None) -> Step:
-    """Output sizes from the resize core under PyTorch's rules (``⌊in·scale⌋``, or the sizes
-    given); an integer factor maps each output back to the one input it repeats, any other
-    resize to the adaptive bins (each output to the inputs it lies between)."""
+    """Output sizes from the resize core under the layer's convention (PyTorch's by default:
+    ``⌊in·scale⌋``, or the sizes given); an integer factor maps each output back to the one
+    input it repeats, any other resize to the adaptive bins (each output to the inputs it
+    lies between)."""
     out = resize_output(spec, spatial)
     factors = tuple(o // n for o, n in zip(out, spatial, strict=True))
     if not all(f >= 1 and o == n * f for o, n, f in zip(out, spatial, factors, strict=True)):
@@ -172,12 +173,14 @@ def _upsample(spec: LayerSpec, spatial: Shape, channels: int | None) -> Step:
 
 def resize_output(spec: LayerSpec, spatial: Shape) -> Shape:
     """The output sizes of an ``upsample`` layer, resolved by
-    :func:`convcalc.shape.resize.resize_plan` (``F.interpolate``); what PyTorch refuses is an
-    error naming the layer.
+    :func:`convcalc.shape.resize.resize_plan` under the layer's convention (``F.interpolate``
+    unless the layer names another); what that library refuses is an error naming the layer.
 
     >>> from convcalc.network.spec import parse_spec
     >>> resize_output(parse_spec("upsample f1.5 linear align")[0], (5, 4))
     (7, 6)
+    >>> resize_output(parse_spec("upsample f1.5 linear opencv")[0], (5, 4))
+    (8, 6)
     """
     ndim = len(spatial)
     size = None if spec.output_size is None else per_axis(spec, spec.output_size, ndim)
@@ -192,6 +195,7 @@ def resize_output(spec: LayerSpec, spatial: Shape) -> Shape:
             size=size,
             scale=scale,
             mode=spec.resize or "nearest",
+            convention=spec.convention or "torch",
             align_corners=spec.align or None,
         )
     except SpecError as exc:

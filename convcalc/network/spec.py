@@ -10,12 +10,13 @@ layer is an op word followed by tokens::
     conv k3 c64 x2                          x2 repeats a layer (or a block)
     cat e1 crop / add e1                    concatenate / add the tensor labelled @e1
     gap, adaptive avg o7, flatten, fc 1000, upsample f2, bn, relu, dropout
-    upsample f2 linear align, upsample f1.5 cubic, upsample o8x6 area
+    upsample f2 linear align, upsample f1.5 cubic opencv, upsample o8x6 area
 
 Tokens: ``k3``/``k3x5`` kernel, ``s2`` stride, ``d2`` dilation, ``p1``/``p1x2``/``p1:2`` pads
 or a mode (``same``, ``valid``, ``same-lower``, ``full``, ``causal``), ``c64`` output
 channels, ``g4`` groups, ``dw`` depthwise, ``ceil``, ``op1``, ``o14``, ``f2``, ``@name``;
-``upsample`` also takes ``f1.5``, a mode and ``align`` (:mod:`convcalc.network.spec_resize`).
+``upsample`` also takes ``f1.5``, a mode, ``align`` and a convention such as ``opencv``
+(:mod:`convcalc.network.spec_resize`).
 
 >>> [s.op for s in parse_spec("conv k3 c8 x2, pool max k2")]
 ['conv', 'conv', 'pool']
@@ -27,7 +28,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from convcalc.errors import SpecError
-from convcalc.network.spec_resize import RESIZE_FLAGS, SCALES, scale_token
+from convcalc.network.spec_resize import RESIZE_FLAGS, SCALES, check_resize_words, scale_token
 from convcalc.shape import Padding
 from convcalc.shape.axes import MAX_SIZE, check_size, parse_int
 
@@ -88,6 +89,7 @@ class LayerSpec:
     scale: tuple[float, ...] | None = None
     resize: str | None = None
     align: bool = False
+    convention: str | None = None
     ref: str | None = None
     crop: bool = False
     label: str | None = None
@@ -381,14 +383,7 @@ def _check(spec: LayerSpec) -> LayerSpec:
         raise spec.fail("needs the number of outputs, e.g. fc 1000")
     if spec.op == "adaptive" and spec.output_size is None:
         raise spec.fail("needs the output size, e.g. adaptive avg o7")
-    if spec.op == "upsample":
-        given = [v for v in (spec.factor, spec.scale, spec.output_size) if v is not None]
-        if not given:
-            raise spec.fail("needs a scale factor or an output size, e.g. upsample f2 or o8")
-        if len(given) > 1:
-            raise spec.fail("give one scale factor (f2, f1.5) or an output size (o8), not both")
-    elif spec.resize is not None or spec.align or spec.scale is not None:
-        raise spec.fail("a resize mode, align and a fractional f apply to upsample only")
+    check_resize_words(spec)
     if spec.output_padding is not None and spec.op != "deconv":
         raise spec.fail("op (output_padding) applies to deconv only")
     if spec.ceil and spec.op != "pool":
