@@ -66,6 +66,18 @@ def test_every_layer_matches_keras(tmp_path: Path, name: str, suffix: str) -> No
     check_against_keras(chain_json(as_file(tmp_path, name, suffix)), GOLDEN[name])
 
 
+def test_a_real_saved_keras_file_with_resizing_layers_matches_keras() -> None:
+    """``model.save("resize_2d.keras")`` as Keras wrote it (config, metadata and the weights
+    file): Resizing up/down/crop/pad/area and UpSampling2D bilinear, every shape as Keras'."""
+    path = FIXTURES / "resize_2d.keras"
+    with zipfile.ZipFile(path) as archive:
+        assert "model.weights.h5" in archive.namelist()
+    data = chain_json(str(path))
+    check_against_keras(data, GOLDEN["resize_2d"])
+    ops = {r["op"] for r in data["layers"]}
+    assert {"Resizing", "UpSampling2D"} <= ops
+
+
 def test_keras2_serialisation_reads_the_same(tmp_path: Path) -> None:
     path = as_file(tmp_path, "zoo_2d_keras2", ".json")
     check_against_keras(chain_json(path), GOLDEN["zoo_2d"])

@@ -120,6 +120,32 @@ def channels_first() -> Any:
     return keras.Model(inp, x, name="channels_first")
 
 
+def resize_2d() -> Any:
+    """Keras' resizing layers at odd sizes: Resizing up and down (every interpolation,
+    cropping or padding to the aspect ratio), UpSampling2D with bilinear interpolation."""
+    inp = keras.Input((37, 41, 3), name="photo")
+    x = L.Resizing(24, 30, interpolation="bilinear", name="rs_down")(inp)
+    x = L.Resizing(50, 45, interpolation="bicubic", crop_to_aspect_ratio=True, name="rs_crop")(x)
+    x = L.Conv2D(4, 3, strides=2, padding="same", name="conv_s2")(x)
+    x = L.UpSampling2D((2, 3), interpolation="bilinear", name="up_bilinear")(x)
+    x = L.Resizing(61, 33, interpolation="nearest", pad_to_aspect_ratio=True, name="rs_pad")(x)
+    x = L.Resizing(17, 19, interpolation="area", name="rs_area")(x)
+    x = L.UpSampling2D(2, name="up_nearest")(x)
+    return keras.Model(inp, L.Conv2D(2, 5, name="head")(x), name="resize_2d")
+
+
+def resize_3d() -> Any:
+    inp = keras.Input((5, 6, 7, 2), name="volume")
+    x = L.UpSampling3D((2, 1, 3), name="up3d")(inp)
+    x = L.Conv3D(3, 3, strides=(1, 2, 2), padding="same", name="conv3d")(x)
+    return keras.Model(inp, L.UpSampling3D(2, name="up3d_2")(x), name="resize_3d")
+
+
+SAVED = ("resize_2d",)
+"""Models also written by ``model.save`` as a real ``.keras`` file (config, metadata and
+weights), next to the ``to_json()`` fixture."""
+
+
 def application(name: str, height: int, width: int) -> Any:
     """A ``keras.applications`` network (no weights) built at height × width."""
     return getattr(keras.applications, name)(weights=None, input_shape=(height, width, 3))
@@ -177,7 +203,12 @@ def _records(model: Any, out: dict[str, Any]) -> None:
             out[layer.name] = {"shape": list(shape), "params": 0}
 
 
-OVERRIDES = {"mobilenetv2_224": ("225x225", "193x257"), "func_3d": ("21x11x19",)}
+OVERRIDES = {
+    "mobilenetv2_224": ("225x225", "193x257"),
+    "func_3d": ("21x11x19",),
+    "resize_2d": ("29x53", "64x64"),
+    "resize_3d": ("4x9x5",),
+}
 """Input sizes to rebuild a saved config at (what ``chain -i`` must reproduce)."""
 
 
@@ -212,6 +243,8 @@ def main() -> None:
         "seq_1d": seq_1d,
         "func_3d": func_3d,
         "channels_first": channels_first,
+        "resize_2d": resize_2d,
+        "resize_3d": resize_3d,
         "inception_v3_301x299": lambda: application("InceptionV3", 301, 299),
         "efficientnet_b0_227x199": lambda: application("EfficientNetB0", 227, 199),
         "convnext_tiny_227x199": lambda: application("ConvNeXtTiny", 227, 199),
@@ -224,6 +257,8 @@ def main() -> None:
             _write_gz(
                 FIXTURES / f"{name}_keras2.json.gz", json.dumps(keras2_form(json.loads(text)))
             )
+        if name in SAVED:
+            model.save(FIXTURES / f"{name}.keras")
         layers: dict[str, Any] = {}
         _records(model, layers)
         golden["models"][name] = {
