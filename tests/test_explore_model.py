@@ -4,24 +4,14 @@ draws the same layer."""
 
 from __future__ import annotations
 
-import click
 import pytest
 from click.testing import CliRunner
 
 from convcalc.cli import cli
-from convcalc.cli.params import PADDING, SIZES, SizesType
+from convcalc.cli.explore_cmd import parse_value as parse
 from convcalc.errors import SpecError
 from convcalc.explore.model import FIELDS, State
 from convcalc.shape import Padding, WindowPlan, conv_plan, deconv_plan, pool_plan
-
-
-def parse(kind: str, text: str) -> object:
-    """The command line's own parameter types (what ``explore_cmd`` hands the app)."""
-    types = {"sizes": SIZES, "sizes0": SizesType(minimum=0), "padding": PADDING}
-    try:
-        return types[kind].convert(text, None, None)
-    except click.BadParameter as exc:
-        raise SpecError(exc.format_message()) from None
 
 
 def test_primer_same_then_valid_drops_two_cells() -> None:

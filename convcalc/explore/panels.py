@@ -43,15 +43,18 @@ def error_line(message: str) -> Text:
 
 
 class Safe:
-    """A renderable drawn by *build* when asked; a :class:`ConvcalcError` raised while
-    building or drawing it is shown as its ``Error:`` line."""
+    """A renderable drawn by ``build(width)`` when asked, for the width it is given; a
+    :class:`ConvcalcError` raised while building or drawing it is shown as its ``Error:``
+    line."""
 
-    def __init__(self, build: Callable[[], RenderableType]) -> None:
+    def __init__(self, build: Callable[[int], RenderableType]) -> None:
         self.build = build
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         try:
-            lines = console.render_lines(self.build(), options, pad=False, new_lines=True)
+            lines = console.render_lines(
+                self.build(options.max_width), options, pad=False, new_lines=True
+            )
         except ConvcalcError as exc:
             yield error_line(str(exc))
             return
@@ -65,7 +68,7 @@ def diagram_panel(state: State) -> RenderableType:
     """``convcalc diagram``'s picture with the selected window highlighted, then the
     arithmetic of ``convcalc shape --explain``."""
 
-    def build() -> RenderableType:
+    def build(width: int) -> RenderableType:
         plan = state.outcome().plan
         if plan is None:
             return error_line(state.outcome().error or "no plan")
@@ -93,10 +96,10 @@ def diagram_panel(state: State) -> RenderableType:
     return Safe(build)
 
 
-def compare_panel(state: State, width: int) -> RenderableType:
+def compare_panel(state: State) -> RenderableType:
     """``convcalc compare``'s table for the current layer (every framework's split)."""
 
-    def build() -> RenderableType:
+    def build(width: int) -> RenderableType:
         from convcalc.frameworks.compare import compare_layer
         from convcalc.report.network_table import compare_report
 
@@ -113,7 +116,7 @@ def compare_panel(state: State, width: int) -> RenderableType:
 def port_panel(state: State) -> RenderableType:
     """``convcalc port``'s recipe: this layer written exactly for the chosen framework."""
 
-    def build() -> RenderableType:
+    def build(width: int) -> RenderableType:
         from convcalc.frameworks.layer import NAMES
         from convcalc.frameworks.port import port_layer
         from convcalc.frameworks.render import render
