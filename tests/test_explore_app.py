@@ -98,7 +98,7 @@ def test_typed_values_and_engine_errors_stay_in_place() -> None:
         await pilot.press("down", "down", "down", "enter", "ctrl+u", *"valid", "enter")
         await pilot.pause()
         screen = screen_text(app)
-        assert "Error: kernel 20 is larger than padded input 13 under 'valid'" in screen
+        assert "Error: kernel 20 is larger than padded input 13 under" in screen
         assert app.is_running
         await pilot.press("enter", "ctrl+u", *"nonsense", "enter")
         await pilot.pause()

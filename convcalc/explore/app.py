@@ -30,7 +30,7 @@ from convcalc.explore.widgets import ParamList
 
 __all__ = ["NARROW", "WIDE", "ExploreApp", "screen_text"]
 
-WIDE = 140
+WIDE = 150
 """Columns from which the side panel is shown beside the diagram."""
 NARROW = 60
 """Columns below which the parameter list shrinks to one line."""
@@ -54,15 +54,17 @@ class ExploreApp(App[str]):
     #params { border-right: solid $primary; }
     #main { width: 1fr; padding: 0 1; }
     #side { width: 1fr; padding: 0 1; display: none; }
+    #port { margin-top: 1; }
     #editor { display: none; }
     #status { height: auto; max-height: 3; padding: 0 1; }
     .editing #editor { display: block; }
-    .wide #side { display: block; width: 70; border-left: solid $primary; }
+    .wide #side { display: block; width: 1fr; border-left: solid $primary; }
     .swapped #side { display: block; }
     .swapped #main { display: none; }
     .swapped #params { display: none; }
     .narrow #body { layout: vertical; }
-    .narrow #params { width: 1fr; border-right: none; border-bottom: solid $primary; }
+    .narrow #params { width: 1fr; max-width: 100%; border-right: none; }
+    .narrow #params { border-bottom: solid $primary; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "parameter", show=False),
@@ -128,11 +130,8 @@ class ExploreApp(App[str]):
         self.query_one("#compare", Static).update(compare_panel(state))
         self.query_one("#port", Static).update(port_panel(state))
         status = self.query_one("#status", Static)
-        error = state.outcome().error
-        if self.message is not None:
+        if self.message is not None:  # a typed value that does not read
             status.update(error_line(self.message))
-        elif error is not None:
-            status.update(error_line(error))
         else:
             status.update(Text(state.command_line(), "dim"))
 

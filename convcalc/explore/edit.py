@@ -108,9 +108,10 @@ def value_text(state: State, field: Field) -> str:
         return f"= kernel ({_text(state.kernel)})"
     if field == "output_padding" and state.output_size is not None:
         return f"for size {_text(state.output_size)}"
+    if field == "input":
+        return "×".join(map(str, state.input))
     if field in _SIZES:
-        values = _sizes_of(state, field) if field != "output_padding" else _output_padding(state)
-        return _text(values)
+        return _text(_sizes_of(state, field))
     if field == "padding":
         from convcalc.explore.model import padding_text
 
