@@ -15,7 +15,7 @@ from convcalc.cli import cli
 from convcalc.cli.explore_cmd import parse_value
 from convcalc.explore.app import ExploreApp, screen_text
 from convcalc.explore.model import State
-from convcalc.shape import Padding
+from convcalc.shape import Padding, WindowPlan
 
 Scenario = Callable[[ExploreApp, Pilot[str]], Awaitable[None]]
 
@@ -210,3 +210,19 @@ def test_options_become_the_starting_layer(monkeypatch: pytest.MonkeyPatch) -> N
     result = CliRunner().invoke(cli, ["explore", "conv", "-i", "5", "-k", "3", "--step", "3"])
     assert result.exit_code == 2
     assert "3 is past the last window: this layer has 3 (0..2)" in result.stderr
+
+
+def test_plus_minus_space_and_p() -> None:
+    async def scenario(app: ExploreApp, pilot: Pilot[str]) -> None:
+        await pilot.press("down", "plus", "plus", "minus")  # kernel 6 → 7
+        assert app.state.kernel == (7,)
+        await pilot.press("space", "space")
+        assert app.state.step == 2
+        await pilot.press("p")
+        assert app.state.step == 1
+        plan = app.state.outcome().plan
+        assert isinstance(plan, WindowPlan)
+        taps = plan.axes[0].taps(1)  # the engine's window 1 of kernel 7, same padding
+        assert f"step 1 of 0..2: output 1 reads input {taps[0]}..{taps[-1]}" in screen_text(app)
+
+    run(State(), scenario)
