@@ -120,3 +120,12 @@ def test_command_line_draws_the_same_window(state: State) -> None:
     assert result.exit_code == 0, result.output
     windows = state.outcome().windows
     assert f"step {state.step} of 0..{windows - 1}" in result.output
+
+
+def test_choosing_a_window_of_a_layer_without_output_is_refused() -> None:
+    broken = State(kernel=(20,), padding=Padding.VALID).select("window")
+    with pytest.raises(SpecError, match="no window to choose"):
+        broken.typed("0", parse)
+    with pytest.raises(SpecError, match="window 3 does not exist: there are 3"):
+        State().select("window").typed("3", parse)
+    assert State().select("window").typed("2", parse).step == 2

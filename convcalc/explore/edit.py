@@ -234,6 +234,8 @@ def _number(text: str) -> int:
 
 def _choice_index(text: str, count: int, name: str) -> int:
     value = _number(text)
+    if count == 0:
+        raise SpecError(f"there is no {name} to choose: the layer has no output")
     if value >= count:
         raise SpecError(f"{name} {value} does not exist: there are {count} (0..{count - 1})")
     return value
