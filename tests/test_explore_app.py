@@ -100,7 +100,7 @@ def test_typed_values_and_engine_errors_stay_in_place() -> None:
         screen = screen_text(app)
         assert "Error: kernel 20 is larger than padded input 13 under" in screen
         assert app.is_running
-        await pilot.press("enter", "ctrl+u", *"nonsense", "enter")
+        await pilot.press("enter", "down", "ctrl+u", *"nonsense", "enter")  # down: no effect
         await pilot.pause()
         assert "Error: unknown padding 'nonsense'" in screen_text(app)
         await pilot.press("up", "up", "up", "left")  # kernel 20 → 19: still too big

@@ -120,6 +120,10 @@ class ExploreApp(App[str]):
         self.screen.set_class(width < NARROW, "narrow")
         self.screen.set_class(self.swapped and width < WIDE, "swapped")
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While a value is typed, only ``escape`` (cancel) acts; other keys go to the editor."""
+        return action == "leave" or not self.screen.has_class("editing")
+
     # -- drawing ------------------------------------------------------------------------
 
     def redraw(self) -> None:
