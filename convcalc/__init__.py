@@ -5,6 +5,7 @@ executor lives in ``convcalc.execute``. The package is laid out in rooms; each m
 only the rooms below it (enforced by import-linter, contracts in ``pyproject.toml``):
 
 - ``cli``: the Click commands, thin; errors mapped to exit codes once.
+- ``explore``: the interactive explorer (Textual, imported only by ``convcalc explore``).
 - ``report``: what the commands print (plain text, Rich tables, JSON-ready dicts).
 - ``network``: layer stacks, their runner, the built-in networks.
   ``frameworks``: framework spellings, compare, port, solve, ``--check``.

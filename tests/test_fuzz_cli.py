@@ -724,6 +724,7 @@ SOLVE = st.one_of(
     ]
 )
 
+EXPLORE_VIEW = ("--step", "--at", "--no-color")
 DIAGRAM_VIEW = [
     Opt("--step", NUMBER),
     Opt("--at", st.one_of(st.tuples(NUMBER, NUMBER).map(",".join), NUMBER)),
@@ -750,6 +751,19 @@ def diagram_call(draw: st.DrawFn) -> Call:
     argv = draw(options([Opt("-i", sizes(), required=True), *GEOMETRY, *extra, *DIAGRAM_VIEW]))
     stdin = draw(ARRAY_TEXT) if "-" in argv else None
     return Call(("diagram", kind, *argv), stdin)
+
+
+EXPLORE = st.one_of(
+    st.just(Call(("explore",))),
+    *[
+        simple(
+            ["explore", kind],
+            [INPUT, *GEOMETRY, *extra, *[o for o in DIAGRAM_VIEW if o.name in EXPLORE_VIEW]],
+        )
+        for kind, extra in (("conv", []), ("pool", POOL_EXTRA), ("deconv", DECONV_EXTRA))
+    ],
+)
+"""``convcalc explore``: never a terminal here, so every call ends in a usage error (exit 2)."""
 
 
 RUN_IO = [
@@ -963,7 +977,7 @@ MISC = st.one_of(
 CALLS: st.SearchStrategy[Call] = st.one_of(
     SHAPE, SHAPE, COMPARE, port_call(), port_model_call(), SOLVE, SOLVE, diagram_call(),
     diagram_call(), run_call(), run_call(), run_call(), chain_call(), chain_call(),
-    matrix_call(), matrix_call(), MISC,
+    matrix_call(), matrix_call(), EXPLORE, MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""

@@ -11,7 +11,7 @@ import pytest
 PROBE = """
 import json, sys
 import {module}
-print(json.dumps(sorted(m for m in ("numpy", "rich", "click") if m in sys.modules)))
+print(json.dumps(sorted(m for m in ("numpy", "rich", "click", "textual") if m in sys.modules)))
 """
 
 
@@ -45,7 +45,8 @@ def test_shape_json_query_loads_no_numpy_or_rich() -> None:
         "    cli.main(['shape', 'conv', '-i', '224', '-k', '7', '-s', '2', '-p', 'same',"
         " '--json'], standalone_mode=False)\n"
         "finally:\n"
-        "    print([m for m in ('numpy', 'rich') if m in sys.modules], file=sys.stderr)\n"
+        "    print([m for m in ('numpy', 'rich', 'textual') if m in sys.modules],"
+        " file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert '"pads": [[2, 3]]' in done.stdout
@@ -59,10 +60,37 @@ def test_human_shape_query_loads_no_numpy_or_rich(command: str) -> None:
         "import sys\n"
         "from convcalc.cli import cli\n"
         f"cli.main(['shape', '{command}', {size}, '-k', '3'], standalone_mode=False)\n"
-        "print([m for m in ('numpy', 'rich') if m in sys.modules], file=sys.stderr)\n"
+        "print([m for m in ('numpy', 'rich', 'textual') if m in sys.modules], file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stderr.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diagram", "conv", "-i", "13", "-k", "6", "-s", "5", "-p", "same"],
+        ["compare", "conv", "-i", "6", "-k", "3", "-s", "2", "-p", "same"],
+        ["port", "--from", "tf", "--to", "torch", "conv", "-i", "224", "-k", "7", "-p", "same"],
+        ["explore", "conv", "-i", "13", "-k", "6"],  # refused: stdout is not a terminal
+        ["explore", "--help"],
+    ],
+)
+def test_only_the_explorer_loads_textual(argv: list[str]) -> None:
+    """Textual is loaded when the explorer starts, by no other command (nor by ``explore``
+    when it refuses to start or prints its help)."""
+    code = (
+        "import sys\n"
+        "from convcalc.cli import cli\n"
+        "try:\n"
+        f"    cli.main({argv!r}, standalone_mode=False)\n"
+        "except Exception:\n"
+        "    pass\n"
+        "print('textual' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stderr.strip().splitlines()[-1] == "False"
+    assert argv[0] == "explore" or done.stdout
 
 
 def test_conv_query_loads_only_the_window_engine() -> None:

@@ -40,6 +40,7 @@ COMMANDS = {
     "run": "convcalc.cli.run_cmd:run",
     "demo": "convcalc.cli.demo_cmd:demo",
     "matrix": "convcalc.cli.matrix_cmd:matrix",
+    "explore": "convcalc.cli.explore_cmd:explore",
 }
 
 
@@ -133,6 +134,7 @@ def cli() -> None:
     convcalc port --from tf --to torch conv -i 224 -k 7 -s 2 -p same
     convcalc solve deconv -i 7 --to 14 -k 3 -s 2         which padding/output_padding
     convcalc matrix conv -i 4x4 -k 3                     the layer as y = C·x (and Cᵀ)
+    convcalc explore                                     the padded grid, live (keys)
     convcalc completion bash                             shell completion script
     """
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from convcalc.diagram.layout import DiagramValues
     from convcalc.diagram.values import Op
 
-__all__ = ["diagram"]
+__all__ = ["AT_OPTION", "LAYER_OPTIONS", "NO_COLOR_OPTION", "STEP_OPTION", "diagram"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 Sizes = tuple[int, ...]
@@ -71,18 +71,38 @@ _input_option = input_option(
 )
 
 
+STEP_OPTION = click.option(
+    "--step",
+    type=click.IntRange(min=0),
+    help="Highlight window N (0-based, row-major: the last axis moves fastest).",
+)
+AT_OPTION = click.option(
+    "--at",
+    type=PositionType(),
+    help="Highlight the window of output position ROW,COL (0-based).",
+    metavar="ROW,COL",
+)
+NO_COLOR_OPTION = click.option(
+    "--no-color",
+    is_flag=True,
+    help="No colour (also NO_COLOR=1, or when piped); glyphs still tell cells apart.",
+)
+
+LAYER_OPTIONS: dict[str, Callable[[F], F]] = {
+    "conv": geometry_options(),
+    "pool": stack_options(
+        geometry_options(stride_default=None),
+        CEIL_MODE,
+        pool_op_option("pool_op"),
+        count_pad_option("count_include_pad"),
+    ),
+    "deconv": stack_options(geometry_options(padding_default="0"), OUTPUT_PADDING, OUTPUT_SIZE),
+}
+"""The layer options after ``-i`` of each ``diagram`` subcommand (``explore`` takes them too)."""
+
 _HIGHLIGHT_OPTIONS = [
-    click.option(
-        "--step",
-        type=click.IntRange(min=0),
-        help="Highlight window N (0-based, row-major: the last axis moves fastest).",
-    ),
-    click.option(
-        "--at",
-        type=PositionType(),
-        help="Highlight the window of output position ROW,COL (0-based).",
-        metavar="ROW,COL",
-    ),
+    STEP_OPTION,
+    AT_OPTION,
     click.option("--all", "all_steps", is_flag=True, help="Print every window position in turn."),
     click.option(
         "--animate",
@@ -113,11 +133,7 @@ _KERNEL_VALUES_OPTION = click.option(
 )
 
 _OUTPUT_OPTIONS = [
-    click.option(
-        "--no-color",
-        is_flag=True,
-        help="No colour (also NO_COLOR=1, or when piped); glyphs still tell cells apart.",
-    ),
+    NO_COLOR_OPTION,
     click.option(
         "-w",
         "--width",
@@ -156,7 +172,7 @@ diagram.add_command(diagram_resize)
 
 @diagram.command()
 @_input_option
-@geometry_options()
+@LAYER_OPTIONS["conv"]
 @_view_options(kernel_values=True)
 def conv(
     input_: Sizes | None,
@@ -191,10 +207,7 @@ def conv(
 
 @diagram.command()
 @_input_option
-@geometry_options(stride_default=None)
-@CEIL_MODE
-@pool_op_option("pool_op")
-@count_pad_option("count_include_pad")
+@LAYER_OPTIONS["pool"]
 @_view_options(kernel_values=False)
 def pool(
     input_: Sizes | None,
@@ -239,9 +252,7 @@ def pool(
 
 @diagram.command()
 @_input_option
-@geometry_options(padding_default="0")
-@OUTPUT_PADDING
-@OUTPUT_SIZE
+@LAYER_OPTIONS["deconv"]
 @_view_options(kernel_values=True)
 def deconv(
     input_: Sizes | None,
