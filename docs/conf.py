@@ -28,6 +28,7 @@ html_title = "convcalc manual"
 html_static_path = ["_static"]
 html_css_files = ["manual.css"]
 pygments_style = "friendly"
+smartquotes = False  # `--json` stays two hyphens, quotes stay straight
 
 # Help texts are written for the terminal, not as reStructuredText: sphinx-click would read
 # `*k`, `resize_*` or `|` as markup. Escape them so the page shows what `--help` shows.
@@ -42,13 +43,33 @@ def _as_typed(line: str) -> str:
     '    | convcalc run deconv -k (\\\\*k, O)'
     """
     prefix, rest = _PREFIX.match(line).groups()  # type: ignore[union-attr]
-    if rest.startswith(".. "):
+    if rest.startswith((".. ", ":")) or rest == "**Required**":  # sphinx-click's own markup
         return line
-    return prefix + _MARKUP.sub(r"\\\1", rest)
+    required = "**Required** " if rest.startswith("**Required** ") else ""
+    return prefix + required + _MARKUP.sub(r"\\\1", rest.removeprefix(required))
+
+
+_BAR = re.compile(r"^(\s*)\| ?(.*)$")
 
 
 def _escape(app: object, ctx: object, lines: list[str]) -> None:
-    lines[:] = [_as_typed(line) for line in lines]
+    """Help text as typed: example blocks (Click's ``\\b`` paragraphs, which sphinx-click
+    turns into ``| `` line blocks) as literal text, markup characters elsewhere escaped."""
+    out: list[str] = []
+    block: str | None = None  # the indentation of the literal block being written
+    for line in lines:
+        bar = _BAR.match(line)
+        if bar is not None and not line.lstrip().startswith(".. "):
+            if block is None:
+                block = bar.group(1)
+                out += ["", block + ".. code-block:: text", ""]
+            out.append(block + "   " + bar.group(2))
+            continue
+        if block is not None:
+            out.append("")
+            block = None
+        out.append(_as_typed(line))
+    lines[:] = out
 
 
 def setup(app: Any) -> None:

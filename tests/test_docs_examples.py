@@ -5,6 +5,8 @@ outputs and the diagram SVGs they embed (``docs/_static/*.svg``); review the dif
 
 from __future__ import annotations
 
+import doctest
+import re
 import shutil
 from pathlib import Path
 
@@ -90,3 +92,24 @@ def test_the_examples_folder_is_copied_not_used(tmp_path: Path) -> None:
     assert sorted(p.name for p in cwd.iterdir()) == before
     shutil.rmtree(cwd)
     assert sorted(p.name for p in de.EXAMPLES_DIR.iterdir()) == before
+
+
+PYTHON = [
+    (page, text)
+    for page in de.pages()
+    for text in re.findall(r"^```(?:python|pycon)\n(.*?)^```", page.read_text("utf-8"), re.S | re.M)
+    if ">>> " in text
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "text"),
+    PYTHON,
+    ids=[f"{p.relative_to(de.ROOT)}:{i}" for i, (p, _) in enumerate(PYTHON)],
+)
+def test_python_examples_run(page: Path, text: str) -> None:
+    """The ``>>>`` examples of the pages (the API page's) are doctests."""
+    test = doctest.DocTestParser().get_doctest(text, {}, str(page), str(page), 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries > 0
