@@ -22,7 +22,7 @@ import click
 from convcalc import __version__
 from convcalc.errors import ConvcalcError
 
-__all__ = ["PIPE_CLOSED_STATUS", "LazyGroup", "cli", "main"]
+__all__ = ["PIPE_CLOSED_STATUS", "LazyGroup", "cli", "main", "manual_page"]
 
 PIPE_CLOSED_STATUS = 0
 """Exit status when the reader of stdout goes away (``| head``): 0, as the pipeline
@@ -63,6 +63,30 @@ def _one_line(exc: click.UsageError) -> click.UsageError:
     return OneLineUsageError(exc.format_message(), exc.ctx)
 
 
+def manual_page(command: str) -> str:
+    """The manual page of a top-level command, named at the end of its help (and of its
+    subcommands' help).
+
+    >>> manual_page("shape")
+    'docs/commands/shape.md'
+    """
+    return f"docs/commands/{command}.md"
+
+
+MANUAL_MARK = "Manual: "
+
+
+def _name_the_page(command: click.Command, page: str) -> None:
+    """End *command*'s help, and its subcommands' (those loaded, and the lazy ones when
+    they load), with ``Manual: <page>``."""
+    if MANUAL_MARK not in (command.epilog or ""):
+        command.epilog = "\n\n".join(filter(None, [command.epilog, MANUAL_MARK + page]))
+    if isinstance(command, LazyGroup):
+        command.manual = page
+    for sub in getattr(command, "commands", {}).values():
+        _name_the_page(sub, page)
+
+
 class LazyGroup(click.Group):
     """A group whose subcommands in ``lazy`` (name → ``"module:attribute"``) are imported
     on first use, so a command loads only the modules it runs."""
@@ -70,6 +94,7 @@ class LazyGroup(click.Group):
     def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = dict(lazy or {})
+        self.manual: str | None = None  # the manual page its subcommands' help names
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
@@ -78,6 +103,8 @@ class LazyGroup(click.Group):
         if cmd_name in self.lazy:
             module, attr = self.lazy[cmd_name].split(":")
             command: click.Command = getattr(importlib.import_module(module), attr)
+            if self.manual is not None:
+                _name_the_page(command, self.manual)
             return command
         return super().get_command(ctx, cmd_name)
 
@@ -88,6 +115,12 @@ class ConvcalcGroup(LazyGroup):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, lazy=COMMANDS, **kwargs)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None and cmd_name in self.lazy:
+            _name_the_page(command, manual_page(cmd_name))
+        return command
 
     def make_context(
         self,
@@ -118,6 +151,7 @@ class ConvcalcGroup(LazyGroup):
 @click.group(
     cls=ConvcalcGroup,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=MANUAL_MARK + "docs/index.md (build: sphinx-build docs docs/_build)",
 )
 @click.version_option(__version__, prog_name="convcalc")
 def cli() -> None:

@@ -1,6 +1,6 @@
 """``convcalc demo``: the primer's examples, run through the real commands.
 
-``convcalc demo --write-examples DIR`` writes the files the demo and README's examples
+``convcalc demo --write-examples DIR`` writes the files the demo and the manual's examples
 read (:data:`EXAMPLES`), so that every example can be copied and run from DIR.
 """
 
@@ -21,7 +21,7 @@ SQUARE = "\n".join(
     " ".join("9" if 2 <= r <= 5 and 2 <= c <= 5 else "0" for c in range(8)) for r in range(8)
 )
 
-# README's image (an edge for Sobel and the Laplacian) and pooling grid.
+# The manual's image (an edge for Sobel and the Laplacian) and pooling grid.
 IMAGE = "\n".join(
     " ".join("9" if 1 <= r <= 3 and 2 <= c <= 4 else "0" for c in range(6)) for r in range(5)
 )
@@ -33,7 +33,7 @@ EXAMPLES = {
     "image.txt": IMAGE + "\n",
     "grid.json": GRID + "\n",
 }
-"""The example files by name: the demo's and README's inputs."""
+"""The example files by name: the demo's and the manual's inputs (docs/examples/)."""
 
 STEPS = (
     (
@@ -69,7 +69,7 @@ STEPS = (
     "--write-examples",
     metavar="DIR",
     help="Write the example files (" + ", ".join(EXAMPLES) + ") to DIR instead of "
-    "running the tour; README's examples run from there.",
+    "running the tour; the manual's examples run from there.",
 )
 @click.pass_context
 def demo(ctx: click.Context, write_examples: str | None) -> None:
