@@ -297,6 +297,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     np.savez(tmp / "k.npz", w=np.ones((2, 2)))
     (tmp / "x.json").write_text(json.dumps(image.tolist()))
     (tmp / "x.txt").write_text("1 2 3\n4 5 6\n7 8 9\n")
+    _write_images(tmp)
     (tmp / "net.txt").write_text("conv k3 s2 p1 c8\npool max k2\nfc 10\n")
     (tmp / "net.json").write_text("{not json")
     (tmp / "somedir").mkdir()
@@ -318,6 +319,33 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert made.exit_code == 0, made.output
     return tmp
+
+
+IMAGE_FILES = [f"{TMP}/{name}" for name in ("photo.png", "grey.png", "cut.png", "bomb.png")]
+
+
+def _write_images(tmp: Path) -> None:
+    """Images for ``run`` (issue 20): RGB, greyscale, truncated, and a decompression bomb
+    (a PNG header declaring 100000×100000 pixels)."""
+    import struct
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    rgb = (np.arange(6 * 7 * 3).reshape(6, 7, 3) * 5 % 256).astype(np.uint8)
+    Image.fromarray(rgb).save(tmp / "photo.png")
+    Image.fromarray(rgb).convert("L").save(tmp / "grey.png")
+    data = (tmp / "photo.png").read_bytes()
+    (tmp / "cut.png").write_bytes(data[: len(data) // 2])
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    (tmp / "bomb.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -549,6 +577,7 @@ RUN_KERNEL_WILD = st.one_of(
             f"{TMP}/k.npz:w",
             f"{TMP}/k.npz:missing",
             f"{TMP}/nodir/k.npy",
+            f"{TMP}/grey.png",
             "box3x",
             deep(100000),
         ]
@@ -557,7 +586,16 @@ RUN_KERNEL_WILD = st.one_of(
 RUN_KERNEL = clean_or_wild(CLEAN_KERNEL, RUN_KERNEL_WILD)
 
 INPUT_FILE = st.sampled_from(
-    [f"{TMP}/x.npy", f"{TMP}/x.json", f"{TMP}/x.txt", "x.npy", "missing.npy", "-", f"{TMP}/somedir"]
+    [
+        f"{TMP}/x.npy",
+        f"{TMP}/x.json",
+        f"{TMP}/x.txt",
+        "x.npy",
+        "missing.npy",
+        "-",
+        f"{TMP}/somedir",
+        *IMAGE_FILES,
+    ]
 )
 
 
@@ -752,10 +790,25 @@ def diagram_call(draw: st.DrawFn) -> Call:
     return Call(("diagram", kind, *argv), stdin)
 
 
+IMAGE_EXTENSIONS = [".png", ".jpg", ".tif", ".bmp", ".webp"]
+IMAGE_FORMAT_NAMES = ["png", "jpeg", "tiff", "bmp", "webp"]
 RUN_IO = [
-    Opt("-o", out_path([".npy", ".npz", ".json", ".txt", ".csv"])),
-    Opt("--format", st.sampled_from(["auto", "npy", "npz", "json", "text", "csv", "xml"])),
-    Opt("--output-format", st.sampled_from(["npy", "npz", "json", "text", "csv"])),
+    Opt("-o", out_path([".npy", ".npz", ".json", ".txt", ".csv", *IMAGE_EXTENSIONS])),
+    Opt(
+        "--format",
+        st.sampled_from(
+            ["auto", "npy", "npz", "json", "text", "csv", "xml", *IMAGE_FORMAT_NAMES, "gif"]
+        ),
+    ),
+    Opt(
+        "--output-format",
+        st.sampled_from(["npy", "npz", "json", "text", "csv", *IMAGE_FORMAT_NAMES]),
+    ),
+    Opt("--channels", clean_or_wild(st.just("grey"), st.sampled_from(["grey", "rgb", "RGB", ""]))),
+    Opt("--normalize", st.sampled_from(["auto", "minmax", "abs", "clip", "x"])),
+    Opt(
+        "--bit-depth", clean_or_wild(st.sampled_from(["8", "16"]), st.one_of(NUMBER, st.just("16")))
+    ),
     Opt("--precision", clean_or_wild(st.integers(1, 17).map(str), NUMBER)),
     Opt(
         "--layout",

@@ -11,7 +11,7 @@ import pytest
 PROBE = """
 import json, sys
 import {module}
-print(json.dumps(sorted(m for m in ("numpy", "rich", "click") if m in sys.modules)))
+print(json.dumps(sorted(m for m in ("numpy", "rich", "click", "PIL") if m in sys.modules)))
 """
 
 

@@ -127,6 +127,7 @@ def conv(**options: Any) -> None:
 
     \b
     convcalc run conv --kernel sobel-x -p same image.txt
+    convcalc run conv --kernel sobel-x -p same photo.png -o edges.png
     echo '[1,2,3]' | convcalc run conv --flip -p full --kernel '[0,1,0.5]'
     convcalc run conv -k w.npy -b b.npy -s 2 -p same --layout nhwc x.npy -o y.npy
     """
