@@ -227,8 +227,9 @@ def invoke(call: Call, tmp: Path, seconds: float) -> Outcome:
     return Outcome(result.exit_code, result.stdout, result.stderr, exception, tb, elapsed, False)
 
 
-def problems(outcome: Outcome, seconds: float) -> list[str]:
-    """Everything wrong with one call's outcome (empty when the call behaved)."""
+def problems(outcome: Outcome, seconds: float, *, picture: bool = False) -> list[str]:
+    """Everything wrong with one call's outcome (empty when the call behaved). *picture*:
+    ``run --show``, whose picture goes to stderr when stdout carries binary data."""
     found: list[str] = []
     if outcome.timed_out:
         return [f"hang: still running after {seconds:g} s"]
@@ -241,7 +242,7 @@ def problems(outcome: Outcome, seconds: float) -> list[str]:
         found.append(f"exit status {outcome.exit_code}")
     if "Traceback" in outcome.stderr:
         found.append("traceback on stderr")
-    if outcome.exit_code == 0 and outcome.exception is None:
+    if outcome.exit_code == 0 and outcome.exception is None and not picture:
         noise = [
             line
             for line in outcome.stderr.splitlines()
@@ -806,6 +807,7 @@ RUN_IO = [
     ),
     Opt("--channels", clean_or_wild(st.just("grey"), st.sampled_from(["grey", "rgb", "RGB", ""]))),
     Opt("--normalize", st.sampled_from(["auto", "minmax", "abs", "clip", "x"])),
+    Opt("--show"),
     Opt(
         "--bit-depth", clean_or_wild(st.sampled_from(["8", "16"]), st.one_of(NUMBER, st.just("16")))
     ),
@@ -865,6 +867,32 @@ def run_call(draw: st.DrawFn) -> Call:
     if kind == "unpool" and draw(st.booleans()):
         stdin, argv = None, [*argv, f"{TMP}/y.npy"]
     return Call(("run", kind, *argv), stdin)
+
+
+SHOW_FILE = st.sampled_from(
+    [*IMAGE_FILES, f"{TMP}/x.npy", f"{TMP}/x.json", f"{TMP}/x.txt", f"{TMP}/k.npz:w",
+     f"{TMP}/idx.npy", "missing.png", f"{TMP}/somedir", "-"]
+)  # fmt: skip
+SHOW_OPTIONS = [
+    Opt("-w", clean_or_wild(st.integers(4, 200).map(str), st.one_of(MEDIUM, NUMBER))),
+    Opt("--height", clean_or_wild(st.integers(1, 60).map(str), NUMBER)),
+    Opt("--layout", st.sampled_from(["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"])),
+    Opt("--axes", sizes(3)),
+    Opt("--at", sizes(4)),
+    Opt("--cmap", st.sampled_from(["auto", "viridis", "diverging", "grey", "rgb", "x"])),
+    Opt("--format", st.sampled_from(["auto", "npy", "json", "text", "png", "jpeg", "xml"])),
+    Opt("--no-color"),
+]
+
+
+@st.composite
+def show_call(draw: st.DrawFn) -> Call:
+    """``show [FILE]``: any array or image file drawn in the terminal (issue 20)."""
+    argv = draw(options(SHOW_OPTIONS))
+    if draw(st.integers(0, 3)) == 0:
+        return Call(("show", *argv), draw(ARRAY_TEXT))
+    path = draw(SHOW_FILE)
+    return Call(("show", *argv, path), draw(ARRAY_TEXT) if path == "-" else None)
 
 
 MATRIX_VIEW = [
@@ -1015,7 +1043,7 @@ MISC = st.one_of(
 CALLS: st.SearchStrategy[Call] = st.one_of(
     SHAPE, SHAPE, COMPARE, port_call(), port_model_call(), SOLVE, SOLVE, diagram_call(),
     diagram_call(), run_call(), run_call(), run_call(), chain_call(), chain_call(),
-    matrix_call(), matrix_call(), MISC,
+    matrix_call(), matrix_call(), show_call(), MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""
@@ -1048,7 +1076,7 @@ FUZZ_SETTINGS = settings(
 def test_fuzz_cli(scratch: Path, call: Call) -> None:
     outcome = invoke(call, scratch, FUZZ_TIME_LIMIT)
     _count(call, outcome)
-    found = problems(outcome, FUZZ_TIME_LIMIT)
+    found = problems(outcome, FUZZ_TIME_LIMIT, picture="--show" in call.argv)
     assert not found, describe(call, outcome, found)
 
 

@@ -110,7 +110,8 @@ def read_image(
     what: str = "input",
     check: Check | None = None,
 ) -> Array:
-    """The pixels of an image file's bytes as floats: ``H×W`` (grey) or ``H×W×3`` (rgb)."""
+    """The pixels of an image file's bytes as floats: ``H×W`` (grey) or ``H×W×3`` (rgb;
+    ``auto``: rgb for a colour image, else grey)."""
     image_module = _pillow()
     label, kind = f"the {what}", _PIL_NAMES[fmt]
     try:
@@ -121,6 +122,8 @@ def read_image(
             width, height = image.size
             if width == 0 or height == 0:
                 raise ArrayFormatError(f"{label} is an empty image ({width}×{height} pixels)")
+            if channels == "auto":
+                channels = "grey" if image.mode in _GREY_MODES else "rgb"
             if check is not None:
                 bands = 3 if channels == "rgb" else 1
                 check([(f"{label} ({width}×{height} pixels)", width * height * bands * 9)])

@@ -40,6 +40,7 @@ COMMANDS = {
     "run": "convcalc.cli.run_cmd:run",
     "demo": "convcalc.cli.demo_cmd:demo",
     "matrix": "convcalc.cli.matrix_cmd:matrix",
+    "show": "convcalc.cli.show_cmd:show",
 }
 
 

@@ -160,7 +160,39 @@ def emit(
     output_format: str | None,
     extra: list[tuple[str, npt.NDArray[Any]]] | None = None,
 ) -> None:
-    """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats."""
+    """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats; with
+    ``--show``, draw it too: on stdout, or on stderr when stdout carries binary data."""
+    binary_on_stdout = _write(result, input_format, output, output_format, extra)
+    ctx = click.get_current_context()
+    if ctx.meta.get("convcalc.show"):
+        from convcalc.cli.show_cmd import print_picture
+
+        layout = ctx.params.get("layout") or "plain"
+        cmap = "auto"
+        if ctx.meta.get("convcalc.channels") == "rgb" and _holds_colours(result, layout):
+            cmap = "rgb"
+        print_picture(result, layout=layout, cmap=cmap, err=binary_on_stdout)
+
+
+def _holds_colours(result: npt.NDArray[Any], layout: str) -> bool:
+    """Whether *result* has 3 channels (the last axis under ``plain``) all in [0, 1]."""
+    import numpy as np
+
+    axis = 1 if layout.startswith("nc") else -1
+    if result.ndim < 3 or result.shape[axis] != 3:
+        return False
+    finite = result[np.isfinite(result)]
+    return bool(finite.size and finite.min() >= 0 and finite.max() <= 1)
+
+
+def _write(
+    result: npt.NDArray[Any],
+    input_format: str,
+    output: str | None,
+    output_format: str | None,
+    extra: list[tuple[str, npt.NDArray[Any]]] | None,
+) -> bool:
+    """:func:`emit`'s writing; whether binary data went to stdout."""
     from convcalc.arrays import formats as arrayio
 
     meta = click.get_current_context().meta
@@ -196,7 +228,7 @@ def emit(
     files = [(path, writer(array, f)) for path, array, f in chosen]
     if not to_stdout:
         arrayio.write_outputs([(str(output), writer(result, fmt)), *files])
-        return
+        return False
     if fmt in BINARY:
         if files:
             arrayio.write_outputs(files)
@@ -207,6 +239,7 @@ def emit(
             arrayio.write_outputs(files)
         stdout.write(text)
     stdout.flush()
+    return fmt in BINARY
 
 
 def _check_text_size(arrays: list[tuple[npt.NDArray[Any], str]]) -> None:

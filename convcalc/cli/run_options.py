@@ -163,6 +163,14 @@ image_options = (
         "negative, else minmax.",
     ),
     click.option(
+        "--show",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Also draw the result in the terminal (see 'convcalc show'): on stdout, or on "
+        "stderr when stdout carries binary data.",
+    ),
+    click.option(
         "--bit-depth",
         type=click.Choice(["8", "16"]),
         default="8",
