@@ -57,10 +57,11 @@ class RunGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import numpy as np
 
+        from convcalc.cli.run_progress import progress_bar
         from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
 
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), progress_bar():
                 return super().invoke(ctx)
         except MemoryError as exc:
             detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"

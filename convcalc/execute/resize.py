@@ -16,6 +16,7 @@ that shrink most first. Arrays holding inf/nan take one gather per tap instead
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from convcalc.errors import ArrayFormatError
 from convcalc.execute._base import as_compute
 from convcalc.execute.layout import get_layout
 from convcalc.execute.memory import output_parts, reserve
+from convcalc.execute.progress import counted
 from convcalc.execute.resize_band import apply_band
 from convcalc.shape.resize import ResizeAxis, ResizePlan, resize_plan
 
@@ -171,10 +173,15 @@ def resize(
     order = sorted(range(len(plan.axes)), key=lambda k: _growth(plan.axes[k]))
     parts = output_parts(out_shape, array.dtype.itemsize, lay.copies + 1)
     with reserve([*parts, tables, *_working_parts(first, plan, order)]):
-        y = first
+        y = [first]
+
+        def apply(k: int) -> None:  # one pass per axis, each a chunk for a progress bar
+            y[0] = _apply_axis(y[0], 2 + k, plan.axes[k])
+
+        step = counted(apply, order, math.prod(out_shape) * len(order))
         for k in order:
-            y = _apply_axis(y, 2 + k, plan.axes[k])
-        return lay.from_first(np.ascontiguousarray(y))
+            step(k)
+        return lay.from_first(np.ascontiguousarray(y[0]))
 
 
 def _working_parts(
