@@ -36,15 +36,18 @@ def print_picture(
     rows: int | None = None,
     no_color: bool = False,
     err: bool = False,
+    console: Any = None,
 ) -> None:
-    """Draw *array* (the plane picked by *layout*, *at*, *axes*) on stdout (*err*: stderr)."""
+    """Draw *array* (the plane picked by *layout*, *at*, *axes*) on stdout (*err*: stderr),
+    or on a Rich *console* of the caller's (e.g. one that records an SVG)."""
     from rich.console import Console
 
     from convcalc.errors import SpecError
     from convcalc.execute.memory import check_memory
     from convcalc.report.picture import draw, select_plane
 
-    console = Console(highlight=False, soft_wrap=False, stderr=err, width=width)
+    if console is None:
+        console = Console(highlight=False, soft_wrap=False, stderr=err, width=width)
     color = (
         console.is_terminal
         and console.color_system is not None
@@ -57,8 +60,8 @@ def print_picture(
     except SpecError as exc:
         raise click.BadParameter(str(exc)) from None
     check_memory([("the picture's working copies", plane.size * 8 * 6)])
-    lines = draw(plane, width=min(console.width, MAX_WIDTH), rows=rows, cmap=cmap, color=color,
-                 index=index)  # fmt: skip
+    columns = min(width or console.width, MAX_WIDTH)
+    lines = draw(plane, width=columns, rows=rows, cmap=cmap, color=color, index=index)
     for line in lines:
         if color:
             console.print(line)
@@ -74,7 +77,8 @@ def print_picture(
 @click.option(
     "--height",
     type=click.IntRange(1, 10000),
-    help=f"At most this many lines [default: the terminal's height, else {DEFAULT_ROWS}].",
+    help="Picture height in lines at most, frame included [default: the terminal's "
+    f"height, else {DEFAULT_ROWS}].",
 )
 @click.option(
     "--layout",
@@ -115,8 +119,9 @@ def print_picture(
 def show(input_file: str | None, input_format: str, cmap: str, **view: Any) -> None:
     """Draw an array or image file in the terminal, with its value range.
 
-    Any file ``convcalc run`` reads: .npy, .npz (FILE.npz:NAME), JSON, text, CSV, PNG,
-    JPEG, TIFF, BMP, WebP; ``-`` or a pipe for stdin.
+    Any file 'convcalc run' reads: .npy, .npz (FILE.npz:NAME), JSON, text, CSV, PNG,
+    JPEG, TIFF, BMP, WebP; '-' or a pipe for stdin. In colour (a terminal, no NO_COLOR)
+    each character is two pixels (half blocks); otherwise plain characters in a frame.
 
     \b
     convcalc show edges.png

@@ -5,9 +5,9 @@ pixel's colour over the bottom pixel's colour. Values go through a perceptual co
 viridis for data of one sign, a blue-white-red diverging map centred on 0 for signed data
 (or the pixels' own colours for RGB). Without colour (``NO_COLOR``, or not a terminal) each
 cell averages its two pixels into one character of the ramp :data:`RAMP` (of ``|v|`` for
-signed data), so no escape code is printed. The array is fitted to the width (and at most
-``2·rows`` pixels tall) by area averaging, or enlarged by a whole factor when it is small;
-a legend line gives the value range.
+signed data), in a frame, and no escape code is printed. The array is fitted to the width
+(and at most ``2·rows`` pixels tall) by area averaging, or enlarged by a whole factor when
+it is small; a legend line gives the value range.
 
 >>> plain_lines(np.array([[0.0, 1.0, 2.0, 3.0]] * 2), width=8, rows=1)[0]
 [' -*@']
@@ -226,11 +226,13 @@ def draw(
     """The lines of the picture of *plane* (``H×W``, or ``H×W×3`` under ``cmap="rgb"``)
     and its legend: half blocks in colour, else :data:`RAMP` characters (no escape codes).
 
-    >>> print("\\n".join(map(str, draw(np.eye(4), width=8, rows=4, color=False))))
-    @@
-      @@
-        @@
-          @@
+    >>> print("\\n".join(map(str, draw(np.eye(4), width=10, rows=6, color=False))))
+    ┌────────┐
+    │@@      │
+    │  @@    │
+    │    @@  │
+    │      @@│
+    └────────┘
     ' .:-=+*#%@' = 0 .. 1
     4×4 values, shown ×2
     """
@@ -241,7 +243,9 @@ def draw(
         if bar.cell_len + 2 + len(what) <= width:
             return [*colour_lines(picture), bar.append("; " + what)]
         return [*colour_lines(picture), bar, Text(what)]
-    lines, picture = plain_lines(plane, width=width, rows=rows)
+    lines, picture = plain_lines(plane, width=width - 2, rows=max(1, rows - 2))
+    wide = picture.unit.shape[1]
+    lines = [f"┌{'─' * wide}┐", *(f"│{line:<{wide}}│" for line in lines), f"└{'─' * wide}┘"]
     low = "|v| 0" if picture.cmap == "abs" else number(picture.low)
     legend = f"'{RAMP}' = {low} .. {number(picture.high)}"
     what = _what(plane, picture, index)
