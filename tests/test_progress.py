@@ -90,3 +90,18 @@ def test_a_quick_job_shows_nothing() -> None:
 def test_no_bar_when_stderr_is_not_a_terminal() -> None:
     with progress_bar(io.StringIO()) as bar:
         assert bar is None and current_hook() is None
+
+
+def test_the_bar_is_gone_before_the_result_is_written() -> None:
+    from convcalc.cli.run_progress import finish_progress
+
+    bar = ProgressBar(Console(file=io.StringIO(), force_terminal=True), delay=0.0)
+    with progress_hook(bar):
+        bar.add(2, 10)
+        time.sleep(0.05)
+        assert bar._progress is not None and bar._progress.live.is_started
+        finish_progress()
+        assert not bar._progress.live.is_started
+        bar.add(1, 5)  # no new bar once closed
+        time.sleep(0.05)
+        assert bar._timer is not None and not bar._progress.live.is_started

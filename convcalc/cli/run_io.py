@@ -162,6 +162,9 @@ def emit(
 ) -> None:
     """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats; with
     ``--show``, draw it too: on stdout, or on stderr when stdout carries binary data."""
+    from convcalc.cli.run_progress import finish_progress
+
+    finish_progress()
     binary_on_stdout = _write(result, input_format, output, output_format, extra)
     ctx = click.get_current_context()
     if ctx.meta.get("convcalc.show"):

@@ -15,9 +15,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from convcalc.execute.progress import progress_hook
+from convcalc.execute.progress import current_hook, progress_hook
 
-__all__ = ["DELAY", "ProgressBar", "progress_bar"]
+__all__ = ["DELAY", "ProgressBar", "finish_progress", "progress_bar"]
 
 DELAY = 1.0
 """Seconds a job runs before its bar appears (shorter jobs never show one)."""
@@ -42,7 +42,7 @@ class ProgressBar:
     def add(self, chunks: int, elements: int) -> None:
         with self._lock:
             self.chunks += chunks
-            if self._timer is None and self._progress is None:
+            if self._timer is None and self._progress is None and not self._closed:
                 self._start = time.monotonic()
                 self._timer = threading.Timer(self.delay, self._show)
                 self._timer.daemon = True
@@ -110,6 +110,13 @@ def rate_text(per_second: float) -> str:
         if per_second >= size:
             return f"{per_second / size:.3g} {prefix}"
     return f"{per_second:.3g}"
+
+
+def finish_progress() -> None:
+    """Take the current bar off the terminal (the result is about to be written)."""
+    hook = current_hook()
+    if isinstance(hook, ProgressBar):
+        hook.close()
 
 
 @contextlib.contextmanager
