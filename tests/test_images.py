@@ -241,3 +241,29 @@ def test_array_runs_do_not_load_pillow(tmp_path: Path) -> None:
         [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert done.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["conv", "-k", "laplacian", "-p", "same"],
+        ["deconv", "-k", "[[1, 2], [3, 4]]", "-s", "2"],
+        ["pool", "-k", "3", "-s", "2", "--op", "avg"],
+        ["unpool", "-k", "2", "--indices", "idx.npy"],
+        ["resize", "--scale", "1.5", "--mode", "linear"],
+    ],
+    ids=["conv", "deconv", "pool", "unpool", "resize"],
+)
+def test_every_run_command_reads_and_writes_images(tmp_path: Path, args: list[str]) -> None:
+    Image.fromarray(make_photo(20, 24)).save(tmp_path / "photo.png")
+    grey = np.asarray(Image.open(tmp_path / "photo.png").convert("L")) / 255.0
+    np.save(tmp_path / "photo.npy", grey)
+    ok(run(["pool", "-k", "2", "photo.npy", "--indices", "idx.npy", "-o", "pooled.npy"], tmp_path))
+    source = "pooled" if args[0] == "unpool" else "photo"
+    if source == "pooled":
+        pooled = np.load(tmp_path / "pooled.npy")
+        Image.fromarray(np.rint(pooled * 255).astype(np.uint8)).save(tmp_path / "pooled.png")
+    ok(run([*args, f"{source}.png", "-o", "out.png"], tmp_path))
+    ok(run([*args, f"{source}.npy", "-o", "out.npy"], tmp_path))
+    expected = images.to_pixels(np.load(tmp_path / "out.npy"))
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "out.png")), expected)
