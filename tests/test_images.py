@@ -172,6 +172,15 @@ def _truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def test_32_bit_integer_pixels_within_16_bits_read_as_16_bit(tmp_path: Path) -> None:
+    pixels = np.array([[0, 1000, 65535]], dtype=np.int32)
+    Image.fromarray(pixels).save(tmp_path / "i.tif")
+    with Image.open(tmp_path / "i.tif") as stored:
+        assert stored.mode == "I"
+    ok(run(["pool", "-k", "1", "i.tif", "-o", "o.npy"], tmp_path))
+    np.testing.assert_array_equal(np.load(tmp_path / "o.npy"), pixels / 65535)
+
+
 def _int32_tiff(path: Path) -> None:
     Image.fromarray(np.arange(12, dtype=np.int32).reshape(3, 4) * 100000).save(path, format="TIFF")
 
@@ -182,7 +191,7 @@ def _int32_tiff(path: Path) -> None:
         (_truncated, [], 1, "Error: the input 'bad.png' is not a readable PNG image: "),
         (lambda p: png_header_only(p, 0, 5), [], 1, "Error: the input 'bad.png' is not a valid"),
         (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n"), [], 1, "is not a valid PNG image"),
-        (_int32_tiff, ["--format", "tiff"], 1, "has 32-bit integer pixels (mode I)"),
+        (_int32_tiff, ["--format", "tiff"], 1, "32-bit integer pixels outside 0..65535"),
         (
             lambda p: Image.new("L", (4, 4)).save(p),
             ["--channels", "rgb"],

@@ -3,10 +3,11 @@ extra ``convcalc[image]``, imported on first use; the only module that imports i
 
 Reading: greyscale by default (Pillow's ``convert("L")``, ITU-R 601-2 luma
 ``0.299 R + 0.587 G + 0.114 B``), or ``channels="rgb"`` (an ``H×W×3`` array). 8-bit
-pixels are divided by 255 and 16-bit ones by 65535, so values are float64 in [0, 1];
-32-bit float TIFFs are read unscaled. The EXIF orientation is applied. The declared size is
-checked before any pixel is decoded: against Pillow's decompression-bomb limit and, when
-the caller passes *check*, against the memory limit.
+pixels are divided by 255 and 16-bit ones by 65535 (as are 32-bit integer ones within
+0..65535), so values are float64 in [0, 1]; 32-bit float TIFFs are read unscaled. The EXIF
+orientation is applied. The declared size is checked before any pixel is decoded: against
+Pillow's decompression-bomb limit and, when the caller passes *check*, against the memory
+limit.
 
 Writing: :func:`to_pixels` maps values to 8- or 16-bit pixels (see :data:`NORMALIZE`);
 2-D arrays are greyscale, ``H×W×3`` ones RGB; 16-bit output is greyscale PNG or TIFF.
@@ -158,11 +159,14 @@ def _pixels(image: Any, channels: str, label: str) -> Array:
         return np.asarray(image, dtype=np.uint16) / 65535.0
     if mode == "F":
         return np.asarray(image, dtype=np.float64)
-    if mode == "I":
-        raise ArrayFormatError(
-            f"{label} has 32-bit integer pixels (mode I), which convcalc does not "
-            "read; save it with 8 or 16 bits"
-        )
+    if mode == "I":  # older Pillows open 16-bit greyscale PNGs as 32-bit integers
+        pixels = np.asarray(image, dtype=np.int64)
+        if pixels.min() < 0 or pixels.max() > 65535:
+            raise ArrayFormatError(
+                f"{label} has 32-bit integer pixels outside 0..65535 (mode I), which "
+                "convcalc does not read; save it with 8 or 16 bits"
+            )
+        return pixels / 65535.0
     try:
         grey = image.convert("L")
     except ValueError:
