@@ -170,3 +170,10 @@ def test_show_reads_stdin_and_run_show_keeps_binary_stdout_clean(folder: Path) -
     assert binary.exit_code == 0
     assert binary.stdout_bytes.startswith(b"\x93NUMPY")
     assert "8×8 values" in binary.stderr
+
+
+def test_cmap_choices_match_the_picture_module() -> None:
+    from convcalc.cli import show_cmd
+    from convcalc.report import picture
+
+    assert tuple(show_cmd.CMAPS) == picture.CMAPS
