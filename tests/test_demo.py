@@ -17,3 +17,7 @@ def test_demo_runs_every_step() -> None:
     assert "36  36  0  0  -36  -36" in out
     assert "y00 │ w00 w01 w02   · w10 w11 w12   · w20 w21 w22   ·   ·   ·   ·   ·" in out
     assert out.count("$ convcalc ") == 6
+    # the Sobel map's picture (not a terminal: plain characters): |v| ramp, ×4, framed
+    assert "│    ########        ########    │" in out
+    assert "' .:-=+*#%@' = |v| 0 .. 36; 8×8 values, shown ×4" in out
+    assert "\x1b" not in out

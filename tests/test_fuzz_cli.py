@@ -227,8 +227,9 @@ def invoke(call: Call, tmp: Path, seconds: float) -> Outcome:
     return Outcome(result.exit_code, result.stdout, result.stderr, exception, tb, elapsed, False)
 
 
-def problems(outcome: Outcome, seconds: float) -> list[str]:
-    """Everything wrong with one call's outcome (empty when the call behaved)."""
+def problems(outcome: Outcome, seconds: float, *, picture: bool = False) -> list[str]:
+    """Everything wrong with one call's outcome (empty when the call behaved). *picture*:
+    ``run --show``, whose picture goes to stderr when stdout carries binary data."""
     found: list[str] = []
     if outcome.timed_out:
         return [f"hang: still running after {seconds:g} s"]
@@ -241,7 +242,7 @@ def problems(outcome: Outcome, seconds: float) -> list[str]:
         found.append(f"exit status {outcome.exit_code}")
     if "Traceback" in outcome.stderr:
         found.append("traceback on stderr")
-    if outcome.exit_code == 0 and outcome.exception is None:
+    if outcome.exit_code == 0 and outcome.exception is None and not picture:
         noise = [
             line
             for line in outcome.stderr.splitlines()
@@ -297,6 +298,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     np.savez(tmp / "k.npz", w=np.ones((2, 2)))
     (tmp / "x.json").write_text(json.dumps(image.tolist()))
     (tmp / "x.txt").write_text("1 2 3\n4 5 6\n7 8 9\n")
+    _write_images(tmp)
     (tmp / "net.txt").write_text("conv k3 s2 p1 c8\npool max k2\nfc 10\n")
     (tmp / "net.json").write_text("{not json")
     (tmp / "somedir").mkdir()
@@ -318,6 +320,33 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert made.exit_code == 0, made.output
     return tmp
+
+
+IMAGE_FILES = [f"{TMP}/{name}" for name in ("photo.png", "grey.png", "cut.png", "bomb.png")]
+
+
+def _write_images(tmp: Path) -> None:
+    """Images for ``run`` (issue 20): RGB, greyscale, truncated, and a decompression bomb
+    (a PNG header declaring 100000×100000 pixels)."""
+    import struct
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    rgb = (np.arange(6 * 7 * 3).reshape(6, 7, 3) * 5 % 256).astype(np.uint8)
+    Image.fromarray(rgb).save(tmp / "photo.png")
+    Image.fromarray(rgb).convert("L").save(tmp / "grey.png")
+    data = (tmp / "photo.png").read_bytes()
+    (tmp / "cut.png").write_bytes(data[: len(data) // 2])
+
+    def chunk(tag: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+    header = struct.pack(">IIBBBBB", 100_000, 100_000, 8, 0, 0, 0, 0)
+    (tmp / "bomb.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -549,6 +578,7 @@ RUN_KERNEL_WILD = st.one_of(
             f"{TMP}/k.npz:w",
             f"{TMP}/k.npz:missing",
             f"{TMP}/nodir/k.npy",
+            f"{TMP}/grey.png",
             "box3x",
             deep(100000),
         ]
@@ -557,7 +587,16 @@ RUN_KERNEL_WILD = st.one_of(
 RUN_KERNEL = clean_or_wild(CLEAN_KERNEL, RUN_KERNEL_WILD)
 
 INPUT_FILE = st.sampled_from(
-    [f"{TMP}/x.npy", f"{TMP}/x.json", f"{TMP}/x.txt", "x.npy", "missing.npy", "-", f"{TMP}/somedir"]
+    [
+        f"{TMP}/x.npy",
+        f"{TMP}/x.json",
+        f"{TMP}/x.txt",
+        "x.npy",
+        "missing.npy",
+        "-",
+        f"{TMP}/somedir",
+        *IMAGE_FILES,
+    ]
 )
 
 
@@ -766,10 +805,26 @@ EXPLORE = st.one_of(
 """``convcalc explore``: never a terminal here, so every call ends in a usage error (exit 2)."""
 
 
+IMAGE_EXTENSIONS = [".png", ".jpg", ".tif", ".bmp", ".webp"]
+IMAGE_FORMAT_NAMES = ["png", "jpeg", "tiff", "bmp", "webp"]
 RUN_IO = [
-    Opt("-o", out_path([".npy", ".npz", ".json", ".txt", ".csv"])),
-    Opt("--format", st.sampled_from(["auto", "npy", "npz", "json", "text", "csv", "xml"])),
-    Opt("--output-format", st.sampled_from(["npy", "npz", "json", "text", "csv"])),
+    Opt("-o", out_path([".npy", ".npz", ".json", ".txt", ".csv", *IMAGE_EXTENSIONS])),
+    Opt(
+        "--format",
+        st.sampled_from(
+            ["auto", "npy", "npz", "json", "text", "csv", "xml", *IMAGE_FORMAT_NAMES, "gif"]
+        ),
+    ),
+    Opt(
+        "--output-format",
+        st.sampled_from(["npy", "npz", "json", "text", "csv", *IMAGE_FORMAT_NAMES]),
+    ),
+    Opt("--channels", clean_or_wild(st.just("grey"), st.sampled_from(["grey", "rgb", "RGB", ""]))),
+    Opt("--normalize", st.sampled_from(["auto", "minmax", "abs", "clip", "x"])),
+    Opt("--show"),
+    Opt(
+        "--bit-depth", clean_or_wild(st.sampled_from(["8", "16"]), st.one_of(NUMBER, st.just("16")))
+    ),
     Opt("--precision", clean_or_wild(st.integers(1, 17).map(str), NUMBER)),
     Opt(
         "--layout",
@@ -826,6 +881,32 @@ def run_call(draw: st.DrawFn) -> Call:
     if kind == "unpool" and draw(st.booleans()):
         stdin, argv = None, [*argv, f"{TMP}/y.npy"]
     return Call(("run", kind, *argv), stdin)
+
+
+SHOW_FILE = st.sampled_from(
+    [*IMAGE_FILES, f"{TMP}/x.npy", f"{TMP}/x.json", f"{TMP}/x.txt", f"{TMP}/k.npz:w",
+     f"{TMP}/idx.npy", "missing.png", f"{TMP}/somedir", "-"]
+)  # fmt: skip
+SHOW_OPTIONS = [
+    Opt("-w", clean_or_wild(st.integers(4, 200).map(str), st.one_of(MEDIUM, NUMBER))),
+    Opt("--height", clean_or_wild(st.integers(1, 60).map(str), NUMBER)),
+    Opt("--layout", st.sampled_from(["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"])),
+    Opt("--axes", sizes(3)),
+    Opt("--at", sizes(4)),
+    Opt("--cmap", st.sampled_from(["auto", "viridis", "diverging", "grey", "rgb", "x"])),
+    Opt("--format", st.sampled_from(["auto", "npy", "json", "text", "png", "jpeg", "xml"])),
+    Opt("--no-color"),
+]
+
+
+@st.composite
+def show_call(draw: st.DrawFn) -> Call:
+    """``show [FILE]``: any array or image file drawn in the terminal (issue 20)."""
+    argv = draw(options(SHOW_OPTIONS))
+    if draw(st.integers(0, 3)) == 0:
+        return Call(("show", *argv), draw(ARRAY_TEXT))
+    path = draw(SHOW_FILE)
+    return Call(("show", *argv, path), draw(ARRAY_TEXT) if path == "-" else None)
 
 
 MATRIX_VIEW = [
@@ -977,7 +1058,7 @@ MISC = st.one_of(
 CALLS: st.SearchStrategy[Call] = st.one_of(
     SHAPE, SHAPE, COMPARE, port_call(), port_model_call(), SOLVE, SOLVE, diagram_call(),
     diagram_call(), run_call(), run_call(), run_call(), chain_call(), chain_call(),
-    matrix_call(), matrix_call(), EXPLORE, MISC,
+    matrix_call(), matrix_call(), EXPLORE, show_call(), MISC,
 )  # fmt: skip
 """One command line over the whole grammar, weighted towards the commands with most
 options."""
@@ -1010,7 +1091,7 @@ FUZZ_SETTINGS = settings(
 def test_fuzz_cli(scratch: Path, call: Call) -> None:
     outcome = invoke(call, scratch, FUZZ_TIME_LIMIT)
     _count(call, outcome)
-    found = problems(outcome, FUZZ_TIME_LIMIT)
+    found = problems(outcome, FUZZ_TIME_LIMIT, picture="--show" in call.argv)
     assert not found, describe(call, outcome, found)
 
 

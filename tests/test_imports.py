@@ -11,7 +11,8 @@ import pytest
 PROBE = """
 import json, sys
 import {module}
-print(json.dumps(sorted(m for m in ("numpy", "rich", "click", "textual") if m in sys.modules)))
+heavy = ("numpy", "rich", "click", "textual", "PIL")
+print(json.dumps(sorted(m for m in heavy if m in sys.modules)))
 """
 
 

@@ -1,4 +1,5 @@
-"""Reading and writing arrays: ``.npy``, ``.npz``, JSON nested lists, plain text and CSV.
+"""Reading and writing arrays: ``.npy``, ``.npz``, JSON nested lists, plain text and CSV,
+and images (PNG, JPEG, TIFF, BMP, WebP through Pillow: :mod:`convcalc.arrays.images`).
 
 * The input format is sniffed (``.npy`` magic, zip magic for ``.npz``, ``[`` for JSON, else
   text; text with commas is CSV) or forced. ``.npy``/``.npz`` load with
@@ -28,6 +29,7 @@ from typing import IO, Any
 
 import numpy.typing as npt
 
+from convcalc.arrays.images import IMAGE_EXTENSIONS, Check
 from convcalc.arrays.readers import BINARY, FORMATS, NPY_MAGIC, load_npy, parse_array, sniff
 from convcalc.arrays.writers import format_array, write_array, write_outputs
 from convcalc.errors import ArrayFormatError
@@ -55,6 +57,7 @@ EXTENSIONS = {
     ".dat": "text",
     ".tsv": "text",
     ".csv": "csv",
+    **IMAGE_EXTENSIONS,
 }
 
 MMAP_MIN_BYTES = 16 * 2**20
@@ -92,10 +95,13 @@ def read_array(
     *,
     what: str = "input",
     stdin: IO[bytes] | None = None,
+    channels: str = "grey",
+    check: Check | None = None,
 ) -> tuple[Array, str]:
     """Read the array named by *spec*: a path, ``-`` (stdin), or ``FILE.npz:NAME``.
 
-    Large ``.npy`` files are memory-mapped (read-only).
+    Large ``.npy`` files are memory-mapped (read-only). Images are read with *channels*
+    (``grey``/``rgb``), their declared size passed to *check* before decoding.
     """
     path, name = split_name(spec)
     if path == "-":
@@ -106,7 +112,7 @@ def read_array(
             raise ArrayFormatError(
                 f"the {what} is empty: nothing arrived on stdin (pipe an array or give a FILE)"
             )
-        return parse_array(data, fmt, name=name, what=what)
+        return parse_array(data, fmt, name=name, what=what, channels=channels, check=check)
     try:
         with open(path, "rb") as handle:
             head = handle.read(len(NPY_MAGIC))
@@ -116,4 +122,5 @@ def read_array(
             data = head + handle.read()
     except OSError as exc:
         raise ArrayFormatError(f"cannot read the {what} {path!r}: {exc.strerror}") from None
-    return parse_array(data, fmt, name=name, what=f"{what} {path!r}")
+    what = f"{what} {path!r}"
+    return parse_array(data, fmt, name=name, what=what, channels=channels, check=check)

@@ -1,7 +1,9 @@
-"""Parsing arrays from bytes: ``.npy``, ``.npz``, JSON nested lists, plain text and CSV.
+"""Parsing arrays from bytes: ``.npy``, ``.npz``, JSON nested lists, plain text and CSV, and
+images (PNG, JPEG, TIFF, BMP, WebP: :mod:`convcalc.arrays.images`).
 
-The format is sniffed (``.npy`` magic, zip magic for ``.npz``, ``[`` for JSON, else text;
-text with commas is CSV) or forced. ``.npy``/``.npz`` load with ``allow_pickle=False``.
+The format is sniffed (image magic bytes, ``.npy`` magic, zip magic for ``.npz``, ``[`` for
+JSON, else text; text with commas is CSV) or forced. ``.npy``/``.npz`` load with
+``allow_pickle=False``.
 Every failure is an :class:`~convcalc.errors.ArrayFormatError` with a one-line message.
 Numbers are ASCII (``５`` is not a 5, in text as in JSON); ``nan``/``inf`` (JSON ``NaN``,
 ``Infinity``) are read, as are numbers beyond float64 (as ``±inf``); JSON arrays nest at
@@ -22,6 +24,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from convcalc.arrays.images import IMAGE_FORMATS, Check, read_image, sniff_image
 from convcalc.errors import ArrayFormatError
 
 __all__ = [
@@ -35,10 +38,10 @@ __all__ = [
     "sniff",
 ]
 
-FORMATS = ("npy", "npz", "json", "text", "csv")
-"""Every array format convcalc reads and writes."""
+FORMATS = ("npy", "npz", "json", "text", "csv", *IMAGE_FORMATS)
+"""Every array format convcalc reads and writes (images through Pillow)."""
 
-BINARY = ("npy", "npz")
+BINARY = ("npy", "npz", *IMAGE_FORMATS)
 
 NPY_MAGIC = b"\x93NUMPY"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -51,7 +54,10 @@ Array = npt.NDArray[Any]
 
 
 def sniff(data: bytes) -> str:
-    """Guess the format of *data*: npy, npz, json, csv or text."""
+    """Guess the format of *data*: npy, npz, an image format, json, csv or text."""
+    image = sniff_image(data)
+    if image is not None:
+        return image
     if data.startswith(NPY_MAGIC):
         return "npy"
     if data.startswith(ZIP_MAGIC):
@@ -63,9 +69,17 @@ def sniff(data: bytes) -> str:
 
 
 def parse_array(
-    data: bytes, fmt: str | None = None, *, name: str | None = None, what: str = "input"
+    data: bytes,
+    fmt: str | None = None,
+    *,
+    name: str | None = None,
+    what: str = "input",
+    channels: str = "grey",
+    check: Check | None = None,
 ) -> tuple[Array, str]:
     """Parse bytes in *fmt* (sniffed when ``None``); return the array and the format.
+    Images are read with *channels* (``grey`` or ``rgb``), their declared size passed to
+    *check* first (see :func:`convcalc.arrays.images.read_image`).
 
     >>> parse_array(b"[1, 2.5]")[0]
     array([1. , 2.5])
@@ -81,6 +95,8 @@ def parse_array(
         if not data.startswith(ZIP_MAGIC):
             raise ArrayFormatError(f"the {what} is not a valid .npz file (no zip header)")
         return _load_npz(io.BytesIO(data), name, what), fmt
+    if fmt in IMAGE_FORMATS:
+        return read_image(data, fmt, channels=channels, what=what, check=check), fmt
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

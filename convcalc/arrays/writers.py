@@ -1,5 +1,5 @@
-"""Writing arrays: aligned text, CSV and JSON with the shortest round-trip numbers, ``.npy``
-and ``.npz`` to a stream, and atomic output files.
+"""Writing arrays: aligned text, CSV and JSON with the shortest round-trip numbers, ``.npy``,
+``.npz`` and images to a stream, and atomic output files.
 
 Numbers are written in the shortest form that reads back to the same value of the array's
 dtype; whole numbers are written without ``.0``. Output files are written to a temporary
@@ -22,6 +22,7 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from convcalc.arrays.images import IMAGE_FORMATS, write_image
 from convcalc.arrays.readers import FORMATS
 from convcalc.errors import ArrayFormatError
 
@@ -103,9 +104,14 @@ def write_array(
     *,
     name: str = "output",
     precision: int | None = None,
+    normalize: str = "auto",
+    bit_depth: int = 8,
 ) -> None:
-    """Write *array* to a binary *stream* in *fmt* (*precision*: text formats only)."""
-    if fmt == "npy":
+    """Write *array* to a binary *stream* in *fmt* (*precision*: text formats only;
+    *normalize*, *bit_depth*: images, see :func:`convcalc.arrays.images.write_image`)."""
+    if fmt in IMAGE_FORMATS:
+        write_image(np.asarray(array), fmt, stream, normalize=normalize, bit_depth=bit_depth)
+    elif fmt == "npy":
         # Through .write() only: ndarray.tofile on a closed pipe raises a bare OSError
         # instead of BrokenPipeError.
         np.save(_WriteOnly(stream), np.asarray(array), allow_pickle=False)

@@ -41,6 +41,7 @@ COMMANDS = {
     "demo": "convcalc.cli.demo_cmd:demo",
     "matrix": "convcalc.cli.matrix_cmd:matrix",
     "explore": "convcalc.cli.explore_cmd:explore",
+    "show": "convcalc.cli.show_cmd:show",
 }
 
 

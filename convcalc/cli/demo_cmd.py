@@ -49,8 +49,8 @@ STEPS = (
         "run conv --flip -p full --kernel [0,1,0.5] trains.json",
     ),
     (
-        "Edge extraction: Sobel-x over a built-in 8×8 square",
-        "run conv --kernel sobel-x -p same square.txt",
+        "Edge extraction: Sobel-x over a built-in 8×8 square, and its picture (--show)",
+        "run conv --kernel sobel-x -p same square.txt --show",
     ),
     (
         "A transposed convolution back from 7: which sizes, which output_padding?",
@@ -89,7 +89,7 @@ def demo(ctx: click.Context, write_examples: str | None) -> None:
         for number, (title, command) in enumerate(STEPS, start=1):
             click.secho(f"\n{number}. {title}", bold=True)
             click.secho(f"$ convcalc {command}", fg="cyan")
-            if command.endswith("square.txt"):
+            if "square.txt" in command:
                 click.echo(f"(square.txt)\n{SQUARE}\n")
             words = [str(Path(folder, w)) if w in EXAMPLES else w for w in shlex.split(command)]
             root.main(words, prog_name="convcalc", standalone_mode=False)

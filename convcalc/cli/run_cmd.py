@@ -57,10 +57,11 @@ class RunGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import numpy as np
 
+        from convcalc.cli.run_progress import progress_bar
         from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
 
         try:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), progress_bar():
                 return super().invoke(ctx)
         except MemoryError as exc:
             detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
@@ -127,6 +128,7 @@ def conv(**options: Any) -> None:
 
     \b
     convcalc run conv --kernel sobel-x -p same image.txt
+    convcalc run conv --kernel sobel-x -p same photo.png -o edges.png
     echo '[1,2,3]' | convcalc run conv --flip -p full --kernel '[0,1,0.5]'
     convcalc run conv -k w.npy -b b.npy -s 2 -p same --layout nhwc x.npy -o y.npy
     """

@@ -14,14 +14,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 import click
 
-from convcalc.cli.run_options import KERNEL_NAMES
+from convcalc.cli.run_options import IMAGE_FORMATS, KERNEL_NAMES
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = ["emit", "isatty", "load_bias", "read_input", "warn_pool", "weights"]
 
-BINARY = ("npy", "npz")
+BINARY = ("npy", "npz", *IMAGE_FORMATS)
 
 TEXT_BYTES_PER_NUMBER = 700
 """Peak memory of writing one number as text, CSV or JSON (measured: up to about 670 bytes
@@ -36,20 +36,35 @@ def read_input(input_file: str | None, input_format: str) -> tuple[npt.NDArray[A
     spec = input_file if input_file is not None else "-"
     if input_file is None and isatty(sys.stdin):
         raise click.UsageError("no input: give a FILE, or pipe an array into stdin")
+    from convcalc.execute.memory import check_memory
+
     fmt = None if input_format == "auto" else input_format
-    x, found = arrayio.read_array(spec, fmt, what="input", stdin=_binary(sys.stdin))
     ctx = click.get_current_context()
-    chosen = _output_format(found, ctx.params.get("output"), ctx.params.get("output_format"))
-    if chosen not in BINARY:  # the layer is refused up front if its text would not fit
+    output, output_format = ctx.params.get("output"), ctx.params.get("output_format")
+    _output_format(fmt, output, output_format)  # a bad --bit-depth before reading
+    channels = ctx.meta.get("convcalc.channels", "grey")
+    stdin = _binary(sys.stdin)
+    x, found = arrayio.read_array(spec, fmt, stdin=stdin, channels=channels, check=check_memory)
+    if found in IMAGE_FORMATS:
+        from convcalc.arrays.images import to_layout
+
+        x = to_layout(x, ctx.params.get("layout") or "plain")
+    if (
+        _output_format(found, output, output_format) not in BINARY
+    ):  # the layer is refused up front if its text would not fit
         from convcalc.execute.memory import per_output_cell
 
         ctx.with_resource(per_output_cell("the text of the output", TEXT_BYTES_PER_NUMBER))
     return x, found
 
 
-def _output_format(input_format: str, output: str | None, output_format: str | None) -> str:
+def _output_format(
+    input_format: str | None, output: str | None, output_format: str | None
+) -> str | None:
     """The format the result will be written in (a binary one bound for a terminal is
-    shown as text or JSON instead: see :func:`emit`)."""
+    shown as text or JSON instead: see :func:`emit`); ``None`` when it is the input's, not
+    known yet. A bit depth the output image format cannot hold is refused here, before
+    the input is read."""
     from convcalc.arrays import formats as arrayio
 
     to_stdout = output in (None, "-")
@@ -57,6 +72,11 @@ def _output_format(input_format: str, output: str | None, output_format: str | N
     fmt = fmt or input_format
     if to_stdout and fmt in BINARY and not output_format and isatty(sys.stdout):
         return "text"
+    bits = int(click.get_current_context().meta.get("convcalc.bit_depth", "8"))
+    if fmt in IMAGE_FORMATS and bits == 16 and fmt not in ("png", "tiff"):
+        raise click.BadParameter(
+            f"16-bit images are written as PNG or TIFF, not {fmt}", param_hint="'--bit-depth'"
+        )
     return fmt
 
 
@@ -140,10 +160,48 @@ def emit(
     output_format: str | None,
     extra: list[tuple[str, npt.NDArray[Any]]] | None = None,
 ) -> None:
-    """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats."""
+    """Write the result (and extra arrays, e.g. argmax indices) in the chosen formats; with
+    ``--show``, draw it too: on stdout, or on stderr when stdout carries binary data."""
+    from convcalc.cli.run_progress import finish_progress
+
+    finish_progress()
+    binary_on_stdout = _write(result, input_format, output, output_format, extra)
+    ctx = click.get_current_context()
+    if ctx.meta.get("convcalc.show"):
+        from convcalc.cli.show_cmd import print_picture
+
+        layout = ctx.params.get("layout") or "plain"
+        cmap = "auto"
+        if ctx.meta.get("convcalc.channels") == "rgb" and _holds_colours(result, layout):
+            cmap = "rgb"
+        print_picture(result, layout=layout, cmap=cmap, err=binary_on_stdout)
+
+
+def _holds_colours(result: npt.NDArray[Any], layout: str) -> bool:
+    """Whether *result* has 3 channels (the last axis under ``plain``) all in [0, 1]."""
+    import numpy as np
+
+    axis = 1 if layout.startswith("nc") else -1
+    if result.ndim < 3 or result.shape[axis] != 3:
+        return False
+    finite = result[np.isfinite(result)]
+    return bool(finite.size and finite.min() >= 0 and finite.max() <= 1)
+
+
+def _write(
+    result: npt.NDArray[Any],
+    input_format: str,
+    output: str | None,
+    output_format: str | None,
+    extra: list[tuple[str, npt.NDArray[Any]]] | None,
+) -> bool:
+    """:func:`emit`'s writing; whether binary data went to stdout."""
     from convcalc.arrays import formats as arrayio
 
-    precision: int | None = click.get_current_context().meta.get("convcalc.precision")
+    meta = click.get_current_context().meta
+    precision: int | None = meta.get("convcalc.precision")
+    normalize = meta.get("convcalc.normalize", "auto")
+    bits = int(meta.get("convcalc.bit_depth", "8"))
     to_stdout = output in (None, "-")
     fmt = output_format or (None if to_stdout else arrayio.format_for_path(str(output)))
     fmt = fmt or input_format
@@ -156,14 +214,24 @@ def emit(
         fmt = "text" if result.ndim <= 2 else "json"
 
     def writer(array: npt.NDArray[Any], chosen: str) -> Callable[[IO[bytes]], None]:
-        return lambda stream: arrayio.write_array(array, chosen, stream, precision=precision)
+        options = {"precision": precision, "normalize": normalize, "bit_depth": bits}
+        return lambda stream: arrayio.write_array(array, chosen, stream, **options)
 
+    if fmt in IMAGE_FORMATS:
+        from convcalc.arrays.images import from_layout
+
+        result = from_layout(result, click.get_current_context().params.get("layout", "plain"))
     chosen = [(path, array, arrayio.format_for_path(path) or fmt) for path, array in extra or []]
+    if any(f in IMAGE_FORMATS for _, _, f in chosen):
+        raise click.BadParameter(
+            "argmax indices are written as arrays (.npy, .json, ...), not images",
+            param_hint="'--indices'",
+        )
     _check_text_size([(result, fmt), *((array, f) for _, array, f in chosen)])
     files = [(path, writer(array, f)) for path, array, f in chosen]
     if not to_stdout:
         arrayio.write_outputs([(str(output), writer(result, fmt)), *files])
-        return
+        return False
     if fmt in BINARY:
         if files:
             arrayio.write_outputs(files)
@@ -174,6 +242,7 @@ def emit(
             arrayio.write_outputs(files)
         stdout.write(text)
     stdout.flush()
+    return fmt in BINARY
 
 
 def _check_text_size(arrays: list[tuple[npt.NDArray[Any], str]]) -> None:

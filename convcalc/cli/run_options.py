@@ -18,6 +18,7 @@ from convcalc.cli.params import stack_options
 
 __all__ = [
     "FORMATS",
+    "IMAGE_FORMATS",
     "KERNEL_NAMES",
     "LAYOUTS",
     "PADDING_MODES",
@@ -28,7 +29,8 @@ __all__ = [
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMATS = ["npy", "npz", "json", "text", "csv"]
+FORMATS = ["npy", "npz", "json", "text", "csv", "png", "jpeg", "tiff", "bmp", "webp"]
+IMAGE_FORMATS = FORMATS[5:]
 LAYOUTS = ["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"]
 PADDING_MODES = ["zeros", "reflect", "replicate", "circular"]
 KERNEL_NAMES = [
@@ -76,13 +78,16 @@ def _apply_memory_limit(ctx: click.Context, _: click.Parameter, value: int | Non
     ctx.with_resource(memory_limit(value))
 
 
-def _remember_precision(ctx: click.Context, _: click.Parameter, value: int | None) -> None:
-    ctx.meta["convcalc.precision"] = value
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """Keep an output or image option in ``ctx.meta["convcalc.<name>"]`` for
+    :mod:`convcalc.cli.run_io` (the commands do not take them as arguments)."""
+    ctx.meta[f"convcalc.{param.name}"] = value
 
 
 def io_options(f: F) -> F:
-    """FILE argument, ``-o``, ``--format``, ``--output-format``, ``--precision``,
-    ``--max-memory`` and ``--layout``."""
+    """FILE argument, ``-o``, ``--format``, ``--output-format``, ``--precision``, the image
+    options (``--channels``, ``--normalize``, ``--bit-depth``), ``--max-memory`` and
+    ``--layout``."""
     return stack_options(
         click.argument("input_file", metavar="[FILE]", required=False),
         click.option(
@@ -90,7 +95,7 @@ def io_options(f: F) -> F:
             "--output",
             metavar="FILE",
             help="Write the result to FILE (atomically) instead of stdout; its extension "
-            "(.npy .npz .json .txt .csv) picks the format.",
+            "(.npy .npz .json .txt .csv, images .png .jpg .tif .bmp .webp) picks the format.",
         ),
         click.option(
             "--format",
@@ -98,7 +103,7 @@ def io_options(f: F) -> F:
             type=click.Choice(["auto", *FORMATS]),
             default="auto",
             show_default=True,
-            help="Input format (auto: sniff .npy/.npz magic, '[' for JSON, else text).",
+            help="Input format (auto: sniff image and .npy/.npz magic, '[' for JSON, else text).",
         ),
         click.option(
             "--output-format",
@@ -109,10 +114,11 @@ def io_options(f: F) -> F:
             "--precision",
             type=click.IntRange(1, 17),
             expose_value=False,
-            callback=_remember_precision,
+            callback=_remember,
             help="Significant digits in text, CSV and JSON output [default: the "
             "shortest form that reads back exactly].",
         ),
+        *image_options,
         click.option(
             "--max-memory",
             type=ByteSize(),
@@ -132,6 +138,48 @@ def io_options(f: F) -> F:
             "nwc/nhwc/ndhwc: TensorFlow (N, ..., C).",
         ),
     )(f)
+
+
+image_options = (
+    click.option(
+        "--channels",
+        type=click.Choice(["grey", "rgb"]),
+        default="grey",
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Image input: one grey channel (luma), or rgb (H×W×3; with --layout nchw or "
+        "nhwc a batch of one). Pixels are read as floats in [0, 1].",
+    ),
+    click.option(
+        "--normalize",
+        type=click.Choice(["auto", "minmax", "abs", "clip"]),
+        default="auto",
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Image output: clip keeps [0, 1], minmax stretches min..max, abs maps |v| over "
+        "0..max|v| (signed edges); auto: clip if all values are in [0, 1], abs if any is "
+        "negative, else minmax.",
+    ),
+    click.option(
+        "--show",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember,
+        help="Also draw the result in the terminal (see 'convcalc show'): on stdout, or on "
+        "stderr when stdout carries binary data.",
+    ),
+    click.option(
+        "--bit-depth",
+        type=click.Choice(["8", "16"]),
+        default="8",
+        show_default=True,
+        expose_value=False,
+        callback=_remember,
+        help="Image output: bits per pixel (16: greyscale PNG or TIFF).",
+    ),
+)
 
 
 def weight_options(f: F) -> F:

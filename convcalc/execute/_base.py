@@ -19,6 +19,7 @@ import numpy.typing as npt
 from convcalc.errors import ArrayFormatError
 from convcalc.execute._blas import one_thread_blas
 from convcalc.execute.memory import check_memory
+from convcalc.execute.progress import counted
 
 __all__ = [
     "BLOCK_BYTES",
@@ -135,6 +136,7 @@ def _executor() -> ThreadPoolExecutor:
 def run_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int) -> None:
     """Run *job* on every chunk; on worker threads when the work is large (NumPy releases
     the GIL inside ufunc loops and copies, so elementwise chunks run in parallel)."""
+    job = counted(job, chunks, elements)
     if _worth_threads(chunks, elements):
         _parallel(job, chunks)
     else:
@@ -146,6 +148,7 @@ def run_gemm_chunks(job: Callable[[T], None], chunks: Sequence[T], elements: int
     """Run *job* (copies plus a GEMM) on every chunk: side by side on the worker threads,
     with OpenBLAS held to one thread, when the work is large and OpenBLAS can be held;
     else in order on this thread, the BLAS using its own threads."""
+    job = counted(job, chunks, elements)
     if _worth_threads(chunks, elements):
         with one_thread_blas() as limited:
             if limited:
