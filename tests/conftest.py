@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -34,6 +36,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """True when the run was started with ``--update-goldens``."""
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def check_golden(
+    request: pytest.FixtureRequest, update_goldens: bool
+) -> Callable[[Path, str], None]:
+    """``check(path, got)``: *got* must equal the golden file at *path*; under
+    ``--update-goldens`` the file is written from *got* first. A failure names the command
+    that regenerates the requesting test file's goldens."""
+    test_file = Path(str(request.node.fspath)).relative_to(Path(__file__).parent.parent)
+    regenerate = f"python -m pytest {test_file} --update-goldens"
+
+    def check(path: Path, got: str) -> None:
+        if update_goldens:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(got, encoding="utf-8")
+        assert path.exists(), f"missing {path}: run {regenerate}"
+        assert got == path.read_text(encoding="utf-8"), (
+            f"{path.name} differs; if the change is intended, regenerate with {regenerate}"
+        )
+
+    return check
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -96,17 +97,9 @@ def render(args: str, *, color: bool, width: int = 80) -> str:
 
 @pytest.mark.parametrize("color", [False, True], ids=["plain", "color"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_golden(name: str, color: bool, update_goldens: bool) -> None:
+def test_golden(name: str, color: bool, check_golden: Callable[[Path, str], None]) -> None:
     path = GOLDEN / (f"{name}.color.txt" if color else f"{name}.txt")
-    got = render(CASES[name], color=color, width=WIDTHS.get(name, 80))
-    if update_goldens:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8")
-    assert path.exists(), f"missing {path}: run pytest {__file__} --update-goldens"
-    assert got == path.read_text(encoding="utf-8"), (
-        f"{path.name} differs; if the change is intended, regenerate with "
-        "python -m pytest tests/test_diagram_golden.py --update-goldens"
-    )
+    check_golden(path, render(CASES[name], color=color, width=WIDTHS.get(name, 80)))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -9,6 +9,7 @@ Regenerate both after an intended change, then review the diff::
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,6 @@ from convcalc.shape import Padding
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "explore"
 SCREENSHOT = ROOT / "docs" / "_static" / "explore.svg"
-REGENERATE = "python -m pytest tests/test_explore_snapshots.py --update-goldens"
 
 PRIMER_VALID = State(padding=Padding.VALID, step=1, field="padding")
 CASES: dict[str, tuple[State, tuple[str, ...], tuple[int, int]]] = {
@@ -59,21 +59,11 @@ def capture(name: str) -> tuple[str, str]:
     return shots[0], shots[1]
 
 
-def _compare(path: Path, got: str, update: bool) -> None:
-    if update:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8")
-    assert path.exists(), f"missing {path}: run {REGENERATE}"
-    assert got == path.read_text(encoding="utf-8"), (
-        f"{path.name} differs; if the change is intended, regenerate with {REGENERATE}"
-    )
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_screen(name: str, update_goldens: bool) -> None:
+def test_screen(name: str, check_golden: Callable[[Path, str], None]) -> None:
     text, svg = capture(name)
-    _compare(GOLDEN / f"{name}.txt", text + "\n", update_goldens)
+    check_golden(GOLDEN / f"{name}.txt", text + "\n")
     width = CASES[name][2][0]
     assert max(len(line) for line in text.splitlines()) <= width
     if name == SCREENSHOT_CASE:
-        _compare(SCREENSHOT, svg, update_goldens)
+        check_golden(SCREENSHOT, svg)

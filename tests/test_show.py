@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -85,17 +85,11 @@ def golden_cases() -> Iterator[tuple[str, int, bool]]:
 
 
 @pytest.mark.parametrize(("name", "width", "color"), list(golden_cases()))
-def test_golden(folder: Path, name: str, width: int, color: bool, update_goldens: bool) -> None:
+def test_golden(
+    folder: Path, name: str, width: int, color: bool, check_golden: Callable[[Path, str], None]
+) -> None:
     path = GOLDEN / f"{name}_w{width}{'.color' if color else ''}.txt"
-    got = render(folder, CASES[name], color=color, width=width)
-    if update_goldens:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(got, encoding="utf-8")
-    assert path.exists(), f"missing {path}: run pytest {__file__} --update-goldens"
-    assert got == path.read_text(encoding="utf-8"), (
-        f"{path.name} differs; if the change is intended, regenerate with "
-        "python -m pytest tests/test_show.py --update-goldens"
-    )
+    check_golden(path, render(folder, CASES[name], color=color, width=width))
 
 
 @pytest.mark.parametrize(("name", "width"), [(n, w) for n in sorted(CASES) for w in WIDTHS])
