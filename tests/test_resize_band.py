@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pytest
 from floatcheck import assert_float_close
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from convcalc.execute import resize_band
 from convcalc.execute.resize import _apply_gather, _tables, resize, resize_array_plan
@@ -106,3 +108,40 @@ def test_chunks_and_threads_agree_with_one_pass(monkeypatch: pytest.MonkeyPatch)
         [1, 0],
         4,
     )[1] == (1, 2)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    batch=st.integers(1, 3),
+    channels=st.integers(1, 4),
+    spatial=st.lists(st.integers(1, 9), min_size=1, max_size=3),
+    out=st.lists(st.integers(1, 13), min_size=3, max_size=3),
+    mode=st.sampled_from(["nearest", "linear", "cubic", "area"]),
+    last=st.booleans(),
+)
+def test_every_plane_is_resized_as_alone(
+    batch: int, channels: int, spatial: list[int], out: list[int], mode: str, last: bool
+) -> None:
+    """A batch of channels, channels-first (torch) or channels-last (jax), gives for every
+    (n, c) what that plane alone gives: the planes and the layout are only bookkeeping."""
+    rank = len(spatial)
+    convention = "jax" if last else "torch"  # channels-last in 1-D to 3-D: jax.image.resize
+    if (mode == "cubic" and rank != 2 and not last) or (mode == "area" and last):
+        mode = "linear"  # PyTorch has cubic in 2-D only, JAX no area
+    size = tuple(out[:rank])
+    x = np.random.default_rng(rank * 100 + batch).standard_normal((batch, channels, *spatial))
+    x = x.astype(np.float32)
+    names = {1: "w", 2: "hw", 3: "dhw"}
+    if last:
+        native = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+        y = np.moveaxis(resize(native, size=size, mode=mode, convention=convention,
+                               layout=f"n{names[rank]}c"), -1, 1)  # fmt: skip
+    else:
+        y = resize(x, size=size, mode=mode, convention=convention, layout=f"nc{names[rank]}")
+    alone = np.stack([
+        np.stack([resize(x[n, c], size=size, mode=mode, convention=convention)
+                  for c in range(channels)])
+        for n in range(batch)
+    ])  # fmt: skip
+    assert y.shape == alone.shape == (batch, channels, *size)
+    assert_float_close(y, alone, dtype=np.float32, terms=64, operands=(x, np.array([1.5])))
