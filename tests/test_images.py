@@ -142,6 +142,40 @@ def test_exif_orientation_is_honoured(tmp_path: Path) -> None:
     np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), np.rot90(pixels, -1) / 255.0)
 
 
+EXIF_DISPLAY = {
+    1: lambda a: a,
+    2: lambda a: a[:, ::-1],
+    3: lambda a: a[::-1, ::-1],
+    4: lambda a: a[::-1],
+    5: lambda a: a.T,
+    6: lambda a: np.rot90(a, -1),
+    7: lambda a: a[::-1, ::-1].T,
+    8: lambda a: np.rot90(a, 1),
+}
+"""What a viewer shows for each EXIF orientation (TIFF/EXIF 2.3, tag 0x0112), written out
+from the standard rather than from Pillow."""
+
+
+@pytest.mark.parametrize("orientation", sorted(EXIF_DISPLAY))
+@pytest.mark.parametrize("suffix", [".png", ".jpg"])
+def test_every_exif_orientation_reads_as_displayed(
+    tmp_path: Path, orientation: int, suffix: str
+) -> None:
+    """All eight orientations, in PNG (exact) and JPEG (lossy: block pattern within 4/255)."""
+    pixels = np.kron(np.array([[0, 64, 128], [192, 255, 32]], dtype=np.uint8), np.ones((8, 8)))
+    pixels = pixels.astype(np.uint8)  # 16×24: 8×8 blocks survive JPEG
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    Image.fromarray(pixels).save(tmp_path / f"in{suffix}", exif=exif, quality=95)
+    ok(run(["pool", "-k", "1", f"in{suffix}", "-o", "out.npy"], tmp_path))
+    got, want = np.load(tmp_path / "out.npy"), EXIF_DISPLAY[orientation](pixels) / 255.0
+    assert got.shape == want.shape
+    if suffix == ".png":
+        np.testing.assert_array_equal(got, want)
+    else:
+        np.testing.assert_allclose(got, want, atol=4 / 255)
+
+
 def test_normalize_modes_on_known_arrays() -> None:
     a = np.array([[-2.0, 0.0], [1.0, 3.0]])
     assert images.to_pixels(a, "minmax").tolist() == [[0, 102], [153, 255]]
