@@ -279,3 +279,50 @@ def test_read_array_errors_are_array_format_errors(tmp_path: Path) -> None:
     for check in checks:
         with pytest.raises(ConvcalcError):
             check()
+
+
+def _npy_header(shape: tuple[int, ...]) -> bytes:
+    """A ``.npy`` header declaring float64 *shape*, with no data after it."""
+    import io
+
+    head = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        head, {"descr": "<f8", "fortran_order": False, "shape": shape}
+    )
+    return head.getvalue()
+
+
+@pytest.mark.parametrize("shape", [(10**6, 10**6), (1000, 1000), (3,)])
+@pytest.mark.parametrize("command", [["run", "pool", "-k", "1"], ["show"]])
+def test_a_truncated_npy_is_refused_before_its_declared_array_is_allocated(
+    tmp_path: Path, shape: tuple[int, ...], command: list[str]
+) -> None:
+    """A 128-byte .npy declaring 8 TB (or 8 MB, or 24 bytes) of float64: one line, read from a
+    file and from stdin, without allocating what the header declares."""
+    path = tmp_path / "huge.npy"
+    path.write_bytes(_npy_header(shape))
+    for args, stdin in (([str(path)], None), (["-"], path.read_bytes())):
+        tracemalloc.start()
+        start = time.perf_counter()
+        try:
+            result = CliRunner().invoke(cli, [*command, *args], input=stdin)
+        finally:
+            seconds = time.perf_counter() - start
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        line = assert_one_error(result, seconds, peak)
+        assert "truncated .npy file" in line and f"declares {np.prod(shape)} numbers" in line
+
+
+def test_a_failed_allocation_anywhere_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MemoryError the memory checks did not foresee ends as one line in every command
+    (the top-level group maps it), not only under ``run``."""
+    from convcalc.cli import show_cmd
+
+    def fail(*_: object, **__: object) -> None:
+        raise MemoryError("Unable to allocate 7.28 TiB")
+
+    monkeypatch.setattr(show_cmd, "print_picture", fail)
+    result = CliRunner().invoke(cli, ["show", "-"], input="[1, 2, 3]")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: not enough memory: Unable to allocate 7.28 TiB\n"

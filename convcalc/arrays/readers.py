@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import zipfile
 from typing import IO, Any
 
@@ -111,6 +112,8 @@ def parse_array(
 
 
 def load_npy(source: str | IO[bytes], what: str, mmap: bool = False) -> Array:
+    if isinstance(source, io.BytesIO):
+        _check_npy_length(source, what)
     try:
         array = np.load(source, allow_pickle=False, mmap_mode="r" if mmap else None)
     except ValueError as exc:
@@ -125,6 +128,39 @@ def load_npy(source: str | IO[bytes], what: str, mmap: bool = False) -> Array:
     if not isinstance(array, np.ndarray):
         raise ArrayFormatError(f"the {what} is not a .npy array")
     return _check_numeric(array, what)
+
+
+def _check_npy_length(source: io.BytesIO, what: str) -> None:
+    """Refuse a ``.npy`` whose header declares more data than the bytes hold, before NumPy
+    allocates the declared array (a 69-byte file may declare 10¹² numbers).
+
+    >>> data = io.BytesIO(); np.save(data, np.zeros(4))
+    >>> try:
+    ...     _check_npy_length(io.BytesIO(data.getvalue()[:-8]), "input")
+    ... except ArrayFormatError as exc:
+    ...     print(exc)
+    the input is a truncated .npy file: its header declares 4 numbers (32 bytes) but 24 bytes follow
+    """
+    try:
+        version = np.lib.format.read_magic(source)
+        readers = {(1, 0): np.lib.format.read_array_header_1_0,
+                   (2, 0): np.lib.format.read_array_header_2_0}  # fmt: skip
+        if version not in readers:
+            return  # a newer header: NumPy checks it
+        shape, _, dtype = readers[version](source)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ArrayFormatError(f"the {what} is not a valid .npy file: {exc}") from None
+    finally:
+        start = source.tell()
+        source.seek(0)
+    count = math.prod(shape)
+    declared = count * dtype.itemsize
+    held = len(source.getbuffer()) - start
+    if declared > held:
+        raise ArrayFormatError(
+            f"the {what} is a truncated .npy file: its header declares {count} numbers "
+            f"({declared} bytes) but {held} bytes follow"
+        )
 
 
 def _load_npz(source: IO[bytes], name: str | None, what: str) -> Array:

@@ -142,6 +142,9 @@ class ConvcalcGroup(LazyGroup):
             raise _one_line(exc) from exc
         except ConvcalcError as exc:
             raise click.ClickException(str(exc)) from exc
+        except MemoryError as exc:  # an allocation the memory checks did not foresee
+            detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
+            raise click.ClickException(f"not enough memory: {detail}") from None
         except OSError as exc:
             if exc.errno != errno.EPIPE:
                 raise

@@ -49,8 +49,9 @@ Sizes = tuple[int, ...]
 
 class RunGroup(click.Group):
     """``run``'s subcommands, with the one place where NumPy's own errors reached from user
-    input (an allocation that fails anyway, "array is too big", "maximum supported
-    dimension") become one-line :class:`~convcalc.errors.ConvcalcError` messages. Float
+    input ("array is too big", "maximum supported dimension") become one-line
+    :class:`~convcalc.errors.ConvcalcError` messages (a failed allocation: in
+    :class:`convcalc.cli.ConvcalcGroup`, for every command). Float
     overflow gives ±inf and 0·inf gives NaN as in TensorFlow and PyTorch, without NumPy's
     ``RuntimeWarning`` lines."""
 
@@ -58,14 +59,11 @@ class RunGroup(click.Group):
         import numpy as np
 
         from convcalc.cli.run_progress import progress_bar
-        from convcalc.errors import ArrayFormatError, ConvcalcError, MemoryLimitError
+        from convcalc.errors import ArrayFormatError, ConvcalcError
 
         try:
             with np.errstate(all="ignore"), progress_bar():
                 return super().invoke(ctx)
-        except MemoryError as exc:
-            detail = str(exc).splitlines()[0] if str(exc) else "the allocation failed"
-            raise MemoryLimitError(f"not enough memory: {detail}") from None
         except ValueError as exc:
             if isinstance(exc, ConvcalcError):
                 raise
