@@ -326,3 +326,14 @@ def test_a_failed_allocation_anywhere_is_one_line(monkeypatch: pytest.MonkeyPatc
     result = CliRunner().invoke(cli, ["show", "-"], input="[1, 2, 3]")
     assert result.exit_code == 1
     assert result.stderr == "Error: not enough memory: Unable to allocate 7.28 TiB\n"
+
+
+def test_an_npz_member_that_unpacks_past_the_limit_is_refused_unpacked(tmp_path: Path) -> None:
+    """64 MiB of zeros compress to about 64 KiB: the member's unpacked size is checked
+    against the memory limit before it is decompressed."""
+    path = tmp_path / "zeros.npz"
+    np.savez_compressed(path, a=np.zeros((4096, 4096), np.float32))
+    assert path.stat().st_size < 2**20
+    result, seconds, peak = run(["pool", "-k", "1", str(path), "--max-memory", "16M"])
+    line = assert_one_error(result, seconds, peak)
+    assert ".npz array 'a' (67108992 bytes unpacked)" in line and "memory limit" in line

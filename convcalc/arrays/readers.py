@@ -95,7 +95,7 @@ def parse_array(
     if fmt == "npz":
         if not data.startswith(ZIP_MAGIC):
             raise ArrayFormatError(f"the {what} is not a valid .npz file (no zip header)")
-        return _load_npz(io.BytesIO(data), name, what), fmt
+        return _load_npz(io.BytesIO(data), name, what, check), fmt
     if fmt in IMAGE_FORMATS:
         return read_image(data, fmt, channels=channels, what=what, check=check), fmt
     try:
@@ -163,7 +163,7 @@ def _check_npy_length(source: io.BytesIO, what: str) -> None:
         )
 
 
-def _load_npz(source: IO[bytes], name: str | None, what: str) -> Array:
+def _load_npz(source: IO[bytes], name: str | None, what: str, check: Check | None) -> Array:
     try:
         archive = np.load(source, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
@@ -184,6 +184,12 @@ def _load_npz(source: IO[bytes], name: str | None, what: str) -> Array:
             raise ArrayFormatError(
                 f"the {what} .npz has no array {name!r}; it holds {', '.join(names)}"
             )
+        member = archive.zip.getinfo(
+            f"{name}.npy" if f"{name}.npy" in archive.zip.namelist() else name
+        )
+        if check is not None:  # a few MB of zeros can decompress to gigabytes
+            check([(f"the {what} .npz array {name!r} ({member.file_size} bytes unpacked)",
+                    member.file_size)])  # fmt: skip
         try:
             array = archive[name]
         except ValueError:
