@@ -163,6 +163,21 @@ def _check_npy_length(source: io.BytesIO, what: str) -> None:
         )
 
 
+def _unpacked_size(archive: Any, name: str) -> int:
+    """Bytes of the ``.npz`` member *name* once decompressed, from the zip directory.
+
+    >>> data = io.BytesIO(); np.savez_compressed(data, a=np.zeros(1000)); _ = data.seek(0)
+    >>> with np.load(data) as archive:
+    ...     _unpacked_size(archive, "a")
+    8128
+    """
+    zipped: zipfile.ZipFile | None = archive.zip
+    if zipped is None:
+        return 0
+    member = f"{name}.npy" if f"{name}.npy" in zipped.namelist() else name
+    return zipped.getinfo(member).file_size
+
+
 def _load_npz(source: IO[bytes], name: str | None, what: str, check: Check | None) -> Array:
     try:
         archive = np.load(source, allow_pickle=False)
@@ -184,12 +199,9 @@ def _load_npz(source: IO[bytes], name: str | None, what: str, check: Check | Non
             raise ArrayFormatError(
                 f"the {what} .npz has no array {name!r}; it holds {', '.join(names)}"
             )
-        member = archive.zip.getinfo(
-            f"{name}.npy" if f"{name}.npy" in archive.zip.namelist() else name
-        )
         if check is not None:  # a few MB of zeros can decompress to gigabytes
-            check([(f"the {what} .npz array {name!r} ({member.file_size} bytes unpacked)",
-                    member.file_size)])  # fmt: skip
+            size = _unpacked_size(archive, name)
+            check([(f"the {what} .npz array {name!r} ({size} bytes unpacked)", size)])
         try:
             array = archive[name]
         except ValueError:
