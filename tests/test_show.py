@@ -118,8 +118,17 @@ def test_colour_picture_uses_half_blocks_two_pixels_per_cell(folder: Path) -> No
 
 
 def test_area_averaging() -> None:
-    assert area_resize(np.arange(6.0), 3, 0).tolist() == [0.5, 2.5, 4.5]
-    assert np.allclose(area_resize(np.arange(5.0), 2, 0), [0.8, 3.2])
+    assert area_resize(np.arange(6.0)[None], (1, 3)).tolist() == [[0.5, 2.5, 4.5]]
+    assert np.allclose(area_resize(np.arange(5.0)[None], (1, 2)), [[0.8, 3.2]])
+    rgb = np.random.default_rng(2).random((9, 7, 3))
+    for c in range(3):  # per channel; 9 → 2 rows: 4.5 rows each, the middle row split
+        np.testing.assert_allclose(
+            area_resize(rgb, (2, 7))[..., c],
+            [
+                rgb[:4, :, c].sum(0) / 4.5 + rgb[4, :, c] / 9,
+                rgb[5:, :, c].sum(0) / 4.5 + rgb[4, :, c] / 9,
+            ],
+        )
     a = np.random.default_rng(1).random((100, 200))
     fitted, scale = fit(a, 50, 100)
     assert fitted.shape == (25, 50) and scale == 0.25

@@ -44,7 +44,7 @@ def print_picture(
 
     from convcalc.errors import SpecError
     from convcalc.execute.memory import check_memory
-    from convcalc.report.picture import draw, select_plane
+    from convcalc.report.picture import WORKING_BYTES_PER_VALUE, draw, select_plane
 
     if console is None:
         console = Console(highlight=False, soft_wrap=False, stderr=err, width=width)
@@ -59,7 +59,7 @@ def print_picture(
         plane, index = select_plane(array, layout=layout, at=at, axes=axes, rgb=cmap == "rgb")
     except SpecError as exc:
         raise click.BadParameter(str(exc)) from None
-    check_memory([("the picture's working copies", plane.size * 8 * 6)])
+    check_memory([("the picture's working copies", plane.size * WORKING_BYTES_PER_VALUE)])
     columns = min(width or console.width, MAX_WIDTH)
     lines = draw(plane, width=columns, rows=rows, cmap=cmap, color=color, index=index)
     for line in lines:

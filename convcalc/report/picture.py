@@ -32,6 +32,7 @@ __all__ = [
     "DIVERGING",
     "RAMP",
     "VIRIDIS",
+    "WORKING_BYTES_PER_VALUE",
     "Picture",
     "area_resize",
     "colour_lines",
@@ -41,6 +42,7 @@ __all__ = [
     "plain_lines",
     "prepare",
     "select_plane",
+    "value_range",
 ]
 
 Array = npt.NDArray[Any]
@@ -62,6 +64,11 @@ DIVERGING = np.array(
 """ColorBrewer's RdBu reversed, 9 points: blue (negative), white (0), red (positive)."""
 
 CMAPS = ("auto", "viridis", "diverging", "grey", "rgb")
+
+WORKING_BYTES_PER_VALUE = 3 * 8 + 1
+"""Peak bytes per value of a plane while it is drawn, for the memory check: at most three
+float64 copies (integers converted, ``|v|`` or ±inf clipped, NaN filled for averaging)
+and the ``isfinite`` mask; the area averaging works in cache-sized chunks."""
 MAX_ENLARGE = 4
 
 
@@ -78,22 +85,24 @@ class Picture:
     """Drawn pixels per array element (< 1: averaged down)."""
 
 
-def area_resize(a: FloatArray, size: int, axis: int) -> FloatArray:
-    """Resize *axis* of *a* to *size* by area averaging (each output cell averages the
-    input cells it covers, partially covered ones by their covered fraction).
+def area_resize(a: FloatArray, size: tuple[int, int]) -> FloatArray:
+    """*a* (``H×W``, or ``H×W×C`` per channel) shrunk to *size* by area averaging: each
+    output cell averages the input cells it covers, partly covered ones by their covered
+    fraction, which is OpenCV's ``INTER_AREA``, computed by the resize core (banded matmuls
+    in cache-sized chunks, :func:`convcalc.execute.resize.resize`).
 
-    >>> area_resize(np.array([0.0, 1.0, 2.0, 3.0, 4.0]), 2, 0).tolist()
-    [0.8, 3.2]
+    >>> area_resize(np.array([[0.0, 1.0, 2.0, 3.0, 4.0]]), (1, 2)).round(6).tolist()
+    [[0.8, 3.2]]
     """
-    n = a.shape[axis]
-    moved = np.moveaxis(a, axis, 0)
-    total = np.concatenate([np.zeros((1, *moved.shape[1:])), np.cumsum(moved, axis=0)])
-    edges = np.arange(size + 1) * (n / size)
-    index = np.minimum(np.floor(edges).astype(np.int64), n - 1)
-    fraction = (edges - index).reshape(-1, *([1] * (moved.ndim - 1)))
-    running = total[index] + fraction * moved[index]
-    out: FloatArray = (running[1:] - running[:-1]) / (n / size)
-    return np.moveaxis(out, 0, axis)
+    from convcalc.execute.resize import resize
+
+    def shrink(plane: FloatArray) -> FloatArray:
+        out: FloatArray = resize(plane, size=size, mode="area", convention="opencv")
+        return out
+
+    if a.ndim == 2:
+        return shrink(a)
+    return np.stack([shrink(a[..., c]) for c in range(a.shape[-1])], axis=-1)
 
 
 def fit(a: FloatArray, width: int, rows: int) -> tuple[FloatArray, float]:
@@ -113,36 +122,60 @@ def fit(a: FloatArray, width: int, rows: int) -> tuple[FloatArray, float]:
         return a, 1
     size = (max(1, round(height * scale)), max(1, min(width, round(wide * scale))))
     finite = np.isfinite(a)
-    weights = finite.astype(np.float64)
-    values = np.where(finite, a, 0.0)
-    for axis in (0, 1):
-        values = area_resize(values, size[axis], axis)
-        weights = area_resize(weights, size[axis], axis)
+    if finite.all():
+        return area_resize(a, size), scale
+    values = area_resize(np.where(finite, a, 0.0), size)
+    weights = area_resize(finite.astype(np.float64), size)
     with np.errstate(invalid="ignore", divide="ignore"):
         out: FloatArray = np.where(weights > 1e-9, values / np.maximum(weights, 1e-300), np.nan)
     return out, scale
 
 
 def prepare(plane: Array, cmap: str, width: int, rows: int) -> Picture:
-    """Pick the colour map (``auto``: diverging for signed data, else viridis), scale the
-    values to [0, 1] and fit them to *width* × *rows* cells."""
-    a = np.asarray(plane, dtype=np.float64)
-    finite = a[np.isfinite(a)]
-    low = float(finite.min()) if finite.size else 0.0
-    high = float(finite.max()) if finite.size else 0.0
-    a = np.clip(a, low, high)  # ±inf at the ends of the range; NaN stays
+    """Pick the colour map (``auto``: diverging for signed data, else viridis), fit the
+    values to *width* × *rows* cells and scale them to [0, 1]. The scaling is affine, so it
+    is applied to the fitted pixels, not to the whole array (the same result: an area
+    average of affine values is the affine value of the average).
+
+    >>> prepare(np.array([[-1.0, 1.0]]), "auto", 2, 1).unit.tolist()
+    [[0.0, 1.0]]
+    """
+    a = np.asarray(plane)
+    if a.dtype.kind != "f":
+        a = a.astype(np.float64)
+    low, high = value_range(a)
+    if not np.isfinite(a).all():
+        a = np.clip(a, low, high)  # ±inf at the ends of the range; NaN stays
     if cmap == "auto":
         cmap = "diverging" if low < 0 < high else "viridis"
+    if cmap == "rgb" and (low < 0 or high > 1):
+        a = np.clip(a, 0.0, 1.0)  # clipped before averaging: what the pixels show
+    fitted, factor = fit(a, width, rows)
+    f = fitted.astype(np.float64)
     if cmap == "diverging":
         peak = max(abs(low), abs(high)) or 1.0
-        unit = 0.5 + a / (2 * peak)
+        unit = 0.5 + f / (2 * peak)
     elif cmap == "rgb":
-        unit = np.clip(a, 0.0, 1.0)
+        unit = f
     else:
         span = high / 2 - low / 2
-        unit = (a / 2 - low / 2) / span if span > 0 else np.where(np.isnan(a), np.nan, 0.5)
-    fitted, factor = fit(unit, width, rows)
-    return Picture(fitted, cmap, low, high, factor)
+        unit = (f / 2 - low / 2) / span if span > 0 else np.where(np.isnan(f), np.nan, 0.5)
+    return Picture(np.clip(unit, 0.0, 1.0), cmap, low, high, factor)
+
+
+def value_range(a: Array) -> tuple[float, float]:
+    """The smallest and largest finite values of *a* (``0, 0`` when there are none),
+    without copying it.
+
+    >>> value_range(np.array([np.nan, -np.inf, 2.0, 5.0]))
+    (2.0, 5.0)
+    """
+    if a.size and a.dtype.kind in "biu":
+        return float(a.min()), float(a.max())
+    finite = np.isfinite(a)
+    if not finite.any():
+        return 0.0, 0.0
+    return float(a.min(where=finite, initial=np.inf)), float(a.max(where=finite, initial=-np.inf))
 
 
 def _colours(unit: FloatArray, cmap: str) -> npt.NDArray[np.int64]:
@@ -195,10 +228,10 @@ def _cell(upper: Any, lower: Any) -> tuple[str, Style]:
 def plain_lines(plane: Array, *, width: int, rows: int) -> tuple[list[str], Picture]:
     """The picture in :data:`RAMP` characters (one per two pixel rows; ``|v|`` for signed
     data; ``?`` for NaN; trailing blanks dropped), and the :class:`Picture` drawn."""
-    a = np.asarray(plane, dtype=np.float64)
+    a = np.asarray(plane)
     if a.ndim == 3:  # rgb: drawn by luma
         a = a @ np.array([0.299, 0.587, 0.114])
-    signed = bool(np.nanmin(np.where(np.isinf(a), 0, a), initial=0) < 0)
+    signed = value_range(a)[0] < 0
     picture = prepare(np.abs(a) if signed else a, "grey", width, rows)
     picture = Picture(picture.unit, "abs" if signed else "grey", *astuple(picture)[2:])
     unit = picture.unit
