@@ -807,7 +807,17 @@ EXPLORE = st.one_of(
 
 IMAGE_EXTENSIONS = [".png", ".jpg", ".tif", ".bmp", ".webp"]
 IMAGE_FORMAT_NAMES = ["png", "jpeg", "tiff", "bmp", "webp"]
+MAX_MEMORY = Opt(
+    "--max-memory",
+    clean_or_wild(
+        st.sampled_from(["auto", "1K", "64M", "512M", "2G", "4096"]),
+        st.sampled_from(["0", "-1", "1.5G", "9" * 40 + "G", "lots", "", "1e9", "1T"]),
+    ),
+)
+"""``run``'s and ``show``'s memory limit: tiny limits refuse, huge ones are capped."""
+
 RUN_IO = [
+    MAX_MEMORY,
     Opt("-o", out_path([".npy", ".npz", ".json", ".txt", ".csv", *IMAGE_EXTENSIONS])),
     Opt(
         "--format",
@@ -888,6 +898,7 @@ SHOW_FILE = st.sampled_from(
      f"{TMP}/idx.npy", "missing.png", f"{TMP}/somedir", "-"]
 )  # fmt: skip
 SHOW_OPTIONS = [
+    MAX_MEMORY,
     Opt("-w", clean_or_wild(st.integers(4, 200).map(str), st.one_of(MEDIUM, NUMBER))),
     Opt("--height", clean_or_wild(st.integers(1, 60).map(str), NUMBER)),
     Opt("--layout", st.sampled_from(["plain", "ncw", "nchw", "ncdhw", "nwc", "nhwc", "ndhwc"])),

@@ -127,7 +127,7 @@ def test_oversized_layers_are_refused_before_allocating(
     args: list[str], stdin: str, size: str
 ) -> None:
     line = assert_one_error(*run([*args, "--max-memory", "4G"], stdin))
-    assert size in line and "memory limit of 4 GiB (run --max-memory)" in line
+    assert size in line and "memory limit of 4 GiB (--max-memory)" in line
 
 
 def test_unpool_output_is_sized_first(tmp_path: Path) -> None:

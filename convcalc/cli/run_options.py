@@ -24,6 +24,7 @@ __all__ = [
     "PADDING_MODES",
     "ByteSize",
     "io_options",
+    "max_memory_option",
     "weight_options",
 ]
 
@@ -84,6 +85,19 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> None:
     ctx.meta[f"convcalc.{param.name}"] = value
 
 
+max_memory_option = click.option(
+    "--max-memory",
+    type=ByteSize(),
+    default="auto",
+    expose_value=False,
+    callback=_apply_memory_limit,
+    help="Refuse work whose arrays (input, output, padded input, workspace, text) would "
+    "need more: 4G, 512M, ... [default: auto = 4 GiB or the memory available, whichever "
+    "is less]",
+)
+"""``--max-memory``: the memory limit of the command (``run …``, ``show``)."""
+
+
 def io_options(f: F) -> F:
     """FILE argument, ``-o``, ``--format``, ``--output-format``, ``--precision``, the image
     options (``--channels``, ``--normalize``, ``--bit-depth``), ``--max-memory`` and
@@ -119,16 +133,7 @@ def io_options(f: F) -> F:
             "shortest form that reads back exactly].",
         ),
         *image_options,
-        click.option(
-            "--max-memory",
-            type=ByteSize(),
-            default="auto",
-            expose_value=False,
-            callback=_apply_memory_limit,
-            help="Refuse a layer whose arrays (output, padded input, workspace, text) "
-            "would need more: 4G, 512M, ... [default: auto = 4 GiB or the memory "
-            "available, whichever is less]",
-        ),
+        max_memory_option,
         click.option(
             "--layout",
             type=click.Choice(LAYOUTS, case_sensitive=False),

@@ -15,7 +15,7 @@ from typing import IO, Any, cast
 import click
 
 from convcalc.cli.params import SizesType
-from convcalc.cli.run_options import FORMATS, IMAGE_FORMATS, LAYOUTS
+from convcalc.cli.run_options import FORMATS, IMAGE_FORMATS, LAYOUTS, max_memory_option
 
 __all__ = ["CMAPS", "print_picture", "show"]
 
@@ -116,6 +116,7 @@ def print_picture(
     help="Input format (auto: sniffed).",
 )
 @click.option("--no-color", is_flag=True, help="Plain characters even on a colour terminal.")
+@max_memory_option
 def show(input_file: str | None, input_format: str, cmap: str, **view: Any) -> None:
     """Draw an array or image file in the terminal, with its value range.
 

@@ -135,7 +135,7 @@ def check_memory(parts: Sequence[tuple[str, int]]) -> None:
     if format_bytes(size) != format_bytes(total):
         needs += f" ({format_bytes(total)} in all)"
     raise MemoryLimitError(
-        f"{needs}, more than the memory limit of {format_bytes(limit)} (run --max-memory)"
+        f"{needs}, more than the memory limit of {format_bytes(limit)} (--max-memory)"
     )
 
 
