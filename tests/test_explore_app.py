@@ -226,3 +226,21 @@ def test_plus_minus_space_and_p() -> None:
         assert f"step 1 of 0..2: output 1 reads input {taps[0]}..{taps[-1]}" in screen_text(app)
 
     run(State(), scenario)
+
+
+def test_the_highlighted_window_is_scrolled_into_view() -> None:
+    """A transposed convolution's windows sit below its first three steps: stepping the
+    window scrolls the diagram so that the highlighted one shows at 80×24."""
+    state = State(op="deconv", input=(5,), kernel=(3,), stride=(2,), padding=((1, 1),),
+                  output_padding=(1,))  # fmt: skip
+
+    async def scenario(app: ExploreApp, pilot: Pilot[str]) -> None:
+        assert "┗" not in screen_text(app)  # step 0's window is below the fold
+        for _ in range(6):
+            await pilot.press("n")
+        await pilot.pause()
+        screen = screen_text(app)
+        assert app.state.step == 6
+        assert "┗━━━┛" in row(screen, "out 6")
+
+    run(state, scenario)

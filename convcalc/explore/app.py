@@ -13,9 +13,11 @@ becomes one line above the diagram.
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from typing import Any, ClassVar
 
+from rich.console import Console
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -28,7 +30,7 @@ from convcalc.explore.model import OPS, TARGETS, Parse, State
 from convcalc.explore.panels import compare_panel, diagram_panel, error_line, port_panel
 from convcalc.explore.widgets import ParamList
 
-__all__ = ["NARROW", "WIDE", "ExploreApp", "screen_text"]
+__all__ = ["NARROW", "WIDE", "ExploreApp", "highlighted_rows", "screen_text"]
 
 WIDE = 150
 """Columns from which the side panel is shown beside the diagram."""
@@ -143,6 +145,19 @@ class ExploreApp(App[str]):
         self.state = state
         self.message = None
         self.redraw()
+        self.call_after_refresh(self.follow_window)
+
+    def follow_window(self) -> None:
+        """Scroll the diagram, when the highlighted window is out of view, so that it shows
+        (a transposed convolution's windows sit below its first three steps)."""
+        pane = self.query_one("#main", Pane)
+        diagram = self.query_one("#diagram", Static)
+        rows = highlighted_rows(diagram.content, diagram.content_size.width or pane.size.width)
+        if not rows or pane.size.height < 1:
+            return
+        top, bottom = rows[0], rows[-1]
+        if top < pane.scroll_y or bottom >= pane.scroll_y + pane.size.height:
+            pane.scroll_to(y=max(0, min(top - 1, bottom - pane.size.height + 2)), animate=False)
 
     # -- actions ------------------------------------------------------------------------
 
@@ -205,6 +220,25 @@ class ExploreApp(App[str]):
     def _close_editor(self) -> None:
         self.screen.remove_class("editing")
         self.query_one(Input).blur()
+
+
+def highlighted_rows(content: Any, width: int) -> list[int]:
+    """The lines of a panel's Rich *content* (drawn *width* wide) that hold the highlighted
+    window: its ``┗━┛`` bracket, and its taps and output drawn reversed.
+
+    >>> from convcalc.explore.panels import diagram_panel
+    >>> highlighted_rows(diagram_panel(State(step=1)), 60)  # the taps, bracket, output
+    [5, 7, 9]
+    """
+    console = Console(width=max(1, width), file=io.StringIO(), color_system="truecolor")
+    lines = console.render_lines(content, console.options, pad=False)
+    rows = []
+    for i, line in enumerate(lines):
+        if "the highlighted window" in "".join(seg.text for seg in line):
+            continue  # the legend's sample
+        if any("┗" in seg.text or (seg.style is not None and seg.style.reverse) for seg in line):
+            rows.append(i)
+    return rows
 
 
 def screen_text(app: App[Any]) -> str:
