@@ -97,7 +97,11 @@ def area_resize(a: FloatArray, size: tuple[int, int]) -> FloatArray:
     from convcalc.execute.resize import resize
 
     def shrink(plane: FloatArray) -> FloatArray:
-        out: FloatArray = resize(plane, size=size, mode="area", convention="opencv")
+        # float64: the picture's 1/255 colour steps must not depend on the BLAS kernel's
+        # summation order (float32 sums of 2 million cells move by about 1e-6)
+        out: FloatArray = resize(
+            plane.astype(np.float64, copy=False), size=size, mode="area", convention="opencv"
+        )
         return out
 
     if a.ndim == 2:
@@ -178,10 +182,26 @@ def value_range(a: Array) -> tuple[float, float]:
     return float(a.min(where=finite, initial=np.inf)), float(a.max(where=finite, initial=-np.inf))
 
 
+HALF_UP = 1e-9
+"""Added before rounding to whole steps: halves round up, and a half computed one ulp low
+(another BLAS kernel, another summation order) rounds up too, so the picture does not
+depend on the machine. 8-bit pixels averaged in pairs land on exact halves often."""
+
+
+def steps(x: FloatArray) -> npt.NDArray[np.int64]:
+    """*x* rounded to whole steps, halves up, one-ulp differences ignored.
+
+    >>> steps(np.array([92.5, 92.49999999999999, 0.49, 2.5])).tolist()
+    [93, 93, 0, 3]
+    """
+    out: npt.NDArray[np.int64] = np.floor(x + (0.5 + HALF_UP)).astype(np.int64)
+    return out
+
+
 def _colours(unit: FloatArray, cmap: str) -> npt.NDArray[np.int64]:
     """RGB triples (0..255) of values in [0, 1] under *cmap* (rgb: the values' own)."""
     if cmap == "rgb":
-        return np.rint(np.nan_to_num(unit) * 255).astype(np.int64)
+        return steps(np.nan_to_num(unit) * 255)
     stops = {"viridis": VIRIDIS, "diverging": DIVERGING}.get(cmap)
     if stops is None:  # grey
         stops = np.array([(0.0, 0.0, 0.0), (255.0, 255.0, 255.0)])
@@ -189,7 +209,7 @@ def _colours(unit: FloatArray, cmap: str) -> npt.NDArray[np.int64]:
     index = np.minimum(position.astype(np.int64), len(stops) - 2)
     fraction = (position - index)[..., None]
     mixed = stops[index] * (1 - fraction) + stops[index + 1] * fraction
-    colours: npt.NDArray[np.int64] = np.rint(mixed).astype(np.int64)
+    colours = steps(mixed)
     return colours
 
 
@@ -238,7 +258,7 @@ def plain_lines(plane: Array, *, width: int, rows: int) -> tuple[list[str], Pict
     if unit.shape[0] % 2:
         unit = np.concatenate([unit, unit[-1:]])
     cells = (unit[0::2] + unit[1::2]) / 2
-    index = np.rint(np.nan_to_num(cells, nan=0.0) * (len(RAMP) - 1)).astype(np.int64)
+    index = steps(np.nan_to_num(cells, nan=0.0) * (len(RAMP) - 1))
     chars = np.array(list(RAMP))[np.clip(index, 0, len(RAMP) - 1)]
     chars[np.isnan(cells)] = "?"
     return ["".join(row).rstrip() for row in chars.tolist()], picture
