@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import onnx
 import pytest
+from casegroups import check_each, group_by
 from click.testing import CliRunner
 
 from convcalc.cli import cli
@@ -71,8 +72,20 @@ def test_fixtures_cover_fractional_scales_and_every_rank() -> None:
     assert any(v != int(v) for c in TORCH if c.get("scale") for v in c["scale"])
 
 
-@pytest.mark.parametrize("case", TORCH, ids=lambda c: f"{_spec(c)} on {c['shape']}")
-def test_upsample_sizes_match_pytorch(case: dict[str, Any]) -> None:
+def _name(case: dict[str, Any]) -> str:
+    return f"{_spec(case)} {case['convention']} on {case['shape']}"
+
+
+def _by_mode(cases: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    return group_by(cases, lambda c: f"{c['convention']}-{c['mode']}")
+
+
+@pytest.mark.parametrize("group", sorted(_by_mode(TORCH)))
+def test_upsample_sizes_match_pytorch(group: str) -> None:
+    check_each(_by_mode(TORCH)[group], check_torch_size, _name)
+
+
+def check_torch_size(case: dict[str, Any]) -> None:
     shape = "x".join(str(v) for v in case["shape"]) + "x1"
     rows = chain(_spec(case), shape, len(case["shape"])).rows
     assert list(rows[-1].output) == _spatial(case)
@@ -85,8 +98,11 @@ ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("case", ERRORS, ids=lambda c: f"{_spec(c)} on {c['shape']}")
-def test_upsample_refuses_what_pytorch_refuses(case: dict[str, Any]) -> None:
+def test_upsample_refuses_what_pytorch_refuses() -> None:
+    check_each(ERRORS, check_torch_refusal, _name)
+
+
+def check_torch_refusal(case: dict[str, Any]) -> None:
     shape = "x".join(str(v) for v in case["shape"]) + "x1"
     with pytest.raises(SpecError, match=r"^layer 1 'upsample "):
         chain(_spec(case), shape, len(case["shape"]))
@@ -164,10 +180,12 @@ def test_other_conventions_cover_scales_sizes_and_refusals() -> None:
     assert any(c.get("scale") and "output" in c and c["convention"] == "opencv" for c in OTHERS)
 
 
-@pytest.mark.parametrize(
-    "case", OTHERS, ids=lambda c: f"{_spec(c)} {c['convention']} on {c['shape']}"
-)
-def test_upsample_with_a_convention_sizes_as_that_library(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("group", sorted(_by_mode(OTHERS)))
+def test_upsample_with_a_convention_sizes_as_that_library(group: str) -> None:
+    check_each(_by_mode(OTHERS)[group], check_convention_size, _name)
+
+
+def check_convention_size(case: dict[str, Any]) -> None:
     spatial = case["shape"]
     spec = f"{_spec(case)} {case['convention']}"
     shape = "x".join(str(v) for v in spatial) + "x1"

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from casegroups import check_each, group_by
 
 from convcalc import ConvcalcError, EmptyOutputError, Padding
 from convcalc.shape import conv_plan as conv_plan_
@@ -74,9 +75,16 @@ def case_id(case: dict[str, Any]) -> str:
     )
 
 
-FORWARD = [c for c in CASES if "output" in c]
-ACCEPTED = [c for c in CASES if "accepted_output" in c or "accepted_output_size" in c]
-ERRORS = [c for c in CASES if "error" in c]
+def group_key(case: dict[str, Any]) -> str:
+    """Cases are checked in groups: one framework function at one rank."""
+    return f"{case['fn']}-{len(case['input'])}d"
+
+
+FORWARD = group_by((c for c in CASES if "output" in c), group_key)
+ACCEPTED = group_by(
+    (c for c in CASES if "accepted_output" in c or "accepted_output_size" in c), group_key
+)
+ERRORS = group_by((c for c in CASES if "error" in c), group_key)
 
 
 def test_fixture_is_large_and_covers_both_frameworks() -> None:
@@ -87,8 +95,12 @@ def test_fixture_is_large_and_covers_both_frameworks() -> None:
             assert {(op, framework, n) for n in (1, 2, 3)} <= kinds
 
 
-@pytest.mark.parametrize("case", FORWARD, ids=case_id)
-def test_output_size(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("group", sorted(FORWARD))
+def test_output_size(group: str) -> None:
+    check_each(FORWARD[group], check_output_size, case_id)
+
+
+def check_output_size(case: dict[str, Any]) -> None:
     if 0 in case["output"]:
         # TF returns an empty tensor where the window does not fit (conventions §9.1);
         # convcalc says so instead.
@@ -111,9 +123,13 @@ def test_output_size(case: dict[str, Any]) -> None:
         assert axis.pad_high == max(after, 0)
 
 
-@pytest.mark.parametrize("case", ACCEPTED, ids=case_id)
-def test_accepted_output_sizes(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("group", sorted(ACCEPTED))
+def test_accepted_output_sizes(group: str) -> None:
     """TF `output_shape` and torch `output_size=` accept exactly the forward preimage."""
+    check_each(ACCEPTED[group], check_accepted_output_sizes, case_id)
+
+
+def check_accepted_output_sizes(case: dict[str, Any]) -> None:
     ranges = case.get("accepted_output") or case["accepted_output_size"]
     pad = padding_of(case)
     for axis, (lo, hi) in enumerate(ranges):
@@ -126,8 +142,12 @@ def test_accepted_output_sizes(case: dict[str, Any]) -> None:
         assert sizes == list(range(lo, hi + 1))
 
 
-@pytest.mark.parametrize("case", ERRORS, ids=case_id)
-def test_framework_errors(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("group", sorted(ERRORS))
+def test_framework_errors(group: str) -> None:
+    check_each(ERRORS[group], check_framework_error, case_id)
+
+
+def check_framework_error(case: dict[str, Any]) -> None:
     message = case["error"]
     if any(text in message for text in GEOMETRIC):
         with pytest.raises(ConvcalcError):
