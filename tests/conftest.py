@@ -11,9 +11,9 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -60,11 +60,26 @@ def check_golden(
     return check
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """The CLI fuzz test's figures ride on its report (``user_properties``), so that the
+    summary prints them whichever process (pytest-xdist worker) ran the test."""
+    outcome = yield
+    report = outcome.get_result()
+    stats = getattr(getattr(item, "module", None), "FUZZ_STATS", None)
+    if report.when == "call" and isinstance(stats, dict) and stats:
+        report.user_properties.append(("fuzz", dict(stats)))
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """Print the CLI fuzz test's figures when it ran."""
-    for name, module in list(sys.modules.items()):
-        stats = vars(module).get("FUZZ_STATS") if name.endswith("test_fuzz_cli") else None
-        if isinstance(stats, dict) and stats:
-            terminalreporter.write_line(
-                "fuzz: " + ", ".join(f"{key} {value}" for key, value in stats.items())
-            )
+    lines = {
+        "fuzz: " + ", ".join(f"{k} {v}" for k, v in stats.items())
+        for reports in terminalreporter.stats.values()
+        for report in reports
+        if getattr(report, "when", "") == "call"
+        for key, stats in getattr(report, "user_properties", ())
+        if key == "fuzz"
+    }
+    for line in sorted(lines):
+        terminalreporter.write_line(line)
