@@ -40,6 +40,7 @@ __all__ = [
     "IMAGE_FORMATS",
     "INSTALL_HINT",
     "NORMALIZE",
+    "finite_range",
     "from_layout",
     "read_image",
     "sniff_image",
@@ -214,6 +215,21 @@ def from_layout(array: Array, layout: str) -> Array:
     return hwc
 
 
+def finite_range(a: Array) -> tuple[float, float]:
+    """The smallest and largest finite values of *a* (``0, 0`` when there are none),
+    without copying it: the value range that pixels and terminal pictures map to.
+
+    >>> finite_range(np.array([np.nan, -np.inf, 2.0, 5.0])), finite_range(np.arange(3))
+    ((2.0, 5.0), (0.0, 2.0))
+    """
+    if a.size and a.dtype.kind in "biu":
+        return float(a.min()), float(a.max())
+    finite = np.isfinite(a)
+    if not finite.any():
+        return 0.0, 0.0
+    return float(a.min(where=finite, initial=np.inf)), float(a.max(where=finite, initial=-np.inf))
+
+
 def to_pixels(array: Array, normalize: str = "auto", bit_depth: int = 8) -> Array:
     """*array* mapped to ``uint8`` (or ``uint16``) pixels by *normalize* (:data:`NORMALIZE`).
 
@@ -223,9 +239,7 @@ def to_pixels(array: Array, normalize: str = "auto", bit_depth: int = 8) -> Arra
     [0, 32768, 65535]
     """
     a = np.asarray(array, dtype=np.float64)
-    finite = a[np.isfinite(a)]
-    low = float(finite.min()) if finite.size else 0.0
-    high = float(finite.max()) if finite.size else 0.0
+    low, high = finite_range(a)
     if normalize == "auto":
         normalize = "clip" if low >= 0 and high <= 1 else "abs" if low < 0 else "minmax"
     if normalize == "abs":

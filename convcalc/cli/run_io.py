@@ -72,8 +72,10 @@ def _output_format(
     fmt = fmt or input_format
     if to_stdout and fmt in BINARY and not output_format and isatty(sys.stdout):
         return "text"
+    from convcalc.arrays.images import DEEP_FORMATS
+
     bits = int(click.get_current_context().meta.get("convcalc.bit_depth", "8"))
-    if fmt in IMAGE_FORMATS and bits == 16 and fmt not in ("png", "tiff"):
+    if fmt in IMAGE_FORMATS and bits == 16 and fmt not in DEEP_FORMATS:
         raise click.BadParameter(
             f"16-bit images are written as PNG or TIFF, not {fmt}", param_hint="'--bit-depth'"
         )

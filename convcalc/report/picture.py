@@ -25,6 +25,7 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
+from convcalc.arrays.images import finite_range
 from convcalc.errors import SpecError
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "plain_lines",
     "prepare",
     "select_plane",
-    "value_range",
 ]
 
 Array = npt.NDArray[Any]
@@ -147,7 +147,7 @@ def prepare(plane: Array, cmap: str, width: int, rows: int) -> Picture:
     a = np.asarray(plane)
     if a.dtype.kind != "f":
         a = a.astype(np.float64)
-    low, high = value_range(a)
+    low, high = finite_range(a)
     if not np.isfinite(a).all():
         a = np.clip(a, low, high)  # ±inf at the ends of the range; NaN stays
     if cmap == "auto":
@@ -165,21 +165,6 @@ def prepare(plane: Array, cmap: str, width: int, rows: int) -> Picture:
         span = high / 2 - low / 2
         unit = (f / 2 - low / 2) / span if span > 0 else np.where(np.isnan(f), np.nan, 0.5)
     return Picture(np.clip(unit, 0.0, 1.0), cmap, low, high, factor)
-
-
-def value_range(a: Array) -> tuple[float, float]:
-    """The smallest and largest finite values of *a* (``0, 0`` when there are none),
-    without copying it.
-
-    >>> value_range(np.array([np.nan, -np.inf, 2.0, 5.0]))
-    (2.0, 5.0)
-    """
-    if a.size and a.dtype.kind in "biu":
-        return float(a.min()), float(a.max())
-    finite = np.isfinite(a)
-    if not finite.any():
-        return 0.0, 0.0
-    return float(a.min(where=finite, initial=np.inf)), float(a.max(where=finite, initial=-np.inf))
 
 
 HALF_UP = 1e-9
@@ -251,7 +236,7 @@ def plain_lines(plane: Array, *, width: int, rows: int) -> tuple[list[str], Pict
     a = np.asarray(plane)
     if a.ndim == 3:  # rgb: drawn by luma
         a = a @ np.array([0.299, 0.587, 0.114])
-    signed = value_range(a)[0] < 0
+    signed = finite_range(a)[0] < 0
     picture = prepare(np.abs(a) if signed else a, "grey", width, rows)
     picture = Picture(picture.unit, "abs" if signed else "grey", *astuple(picture)[2:])
     unit = picture.unit
