@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import click
 
+from convcalc.diagram.layout import output_position
 from convcalc.errors import ConvcalcError
 from convcalc.shape import DeconvPlan, WindowPlan
 
@@ -49,20 +50,14 @@ def _highlight(plan: WindowPlan | DeconvPlan, view: dict[str, Any]) -> Sizes | N
     step, at = view["step"], view["at"]
     if step is not None and at is not None:
         raise click.UsageError("Give --step or --at, not both.")
-    total = 1
-    for n in output:
-        total *= n
+    total = math.prod(output)
     if step is not None:
         if step >= total:
             raise click.BadParameter(
                 f"{step} is past the last window: this layer has {total} (0..{total - 1}).",
                 param_hint="'--step'",
             )
-        position = []
-        for n in reversed(output):
-            step, r = divmod(step, n)
-            position.append(r)
-        return tuple(reversed(position))
+        return output_position(step, output)
     if at is not None:
         if len(at) != len(output):
             raise click.BadParameter(

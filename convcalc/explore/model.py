@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from convcalc.diagram.layout import output_position
 from convcalc.errors import ConvcalcError, SpecError
 from convcalc.shape import DeconvPlan, Padding, WindowPlan, conv_plan, deconv_plan, pool_plan
 from convcalc.shape.axes import Pair
@@ -160,12 +161,7 @@ class State:
         plan = self.outcome().plan
         if plan is None or not all(plan.output):
             return None
-        step = min(self.step, math.prod(plan.output) - 1)
-        position = []
-        for n in reversed(plan.output):
-            step, r = divmod(step, n)
-            position.append(r)
-        return tuple(reversed(position))
+        return output_position(min(self.step, math.prod(plan.output) - 1), plan.output)
 
     # -- selection ----------------------------------------------------------------------
 

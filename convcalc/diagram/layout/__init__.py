@@ -27,7 +27,14 @@ Cell(kind=<Kind.DROPPED: 'dropped'>, index=(12,))
 
 from __future__ import annotations
 
-from convcalc.diagram.layout.grids import DeconvLayout, Grid, deconv_layout, flip, window_grid
+from convcalc.diagram.layout.grids import (
+    DeconvLayout,
+    Grid,
+    deconv_layout,
+    flip,
+    output_position,
+    window_grid,
+)
 from convcalc.diagram.layout.kinds import GLYPHS, PADDING_KINDS, ZERO_KINDS, Cell, Index, Kind
 from convcalc.diagram.layout.runs import Segment
 from convcalc.diagram.layout.strips import Strip, deconv_strip, stretched_strip, window_strip
@@ -49,6 +56,7 @@ __all__ = [
     "deconv_layout",
     "deconv_strip",
     "flip",
+    "output_position",
     "stretched_strip",
     "window_grid",
     "window_strip",

@@ -36,6 +36,19 @@ def flip(index: Index, shape: Sequence[int]) -> Index:
     return tuple(n - 1 - i for i, n in zip(index, shape, strict=True))
 
 
+def output_position(step: int, output: Sequence[int]) -> Index:
+    """The output cell of window number *step*, counted row-major (``--step``).
+
+    >>> output_position(5, (2, 3)), output_position(4, (7,))
+    ((1, 2), (4,))
+    """
+    position = []
+    for n in reversed(output):
+        step, r = divmod(step, n)
+        position.append(r)
+    return tuple(reversed(position))
+
+
 @dataclass(frozen=True, slots=True)
 class Grid:
     """An N-d diagram: the product of one strip per axis.
