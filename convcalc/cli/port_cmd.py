@@ -31,24 +31,13 @@ def _run(op: str, params: dict[str, Any]) -> None:
     check = None
     if params["check"]:
         check = _check(layer, source, target)
-    plan = layer.plan()
-    word = "crop" if op == "deconv" else "pads"
-    from convcalc.shape import DeconvPlan
-
-    pads = (
-        [(a.pad_low, a.pad_high - a.output_padding) for a in plan.axes]
-        if isinstance(plan, DeconvPlan)
-        else list(plan.pads)
-    )
-    pads_line = (
-        f"{word} per axis: {', '.join(f'({a}, {b})' for a, b in pads)} · output "
-        f"{'×'.join(map(str, plan.output))}"
-    )
     if params["as_json"]:
         from convcalc.report.network_json import port_dict
 
         return emit_json(port_dict(source, layer, recipe, code, check))
-    from convcalc.report.network_table import port_report
+    from convcalc.report.network_table import port_pads_line, port_report
+
+    pads_line = port_pads_line(layer.plan())
 
     title = f"{NAMES[source]} {op} → {NAMES[target]}"
     check_text = None

@@ -101,13 +101,13 @@ def compare_panel(state: State) -> RenderableType:
 
     def build(width: int) -> RenderableType:
         from convcalc.frameworks.compare import compare_layer
+        from convcalc.frameworks.layer import pads_text, shape_text
         from convcalc.report.network_table import compare_report
 
         layer = _layer(state)
         plan = layer.plan()
         word = "crop" if state.op == "deconv" else "pads"
-        pads = ", ".join(f"({a}, {b})" for a, b in plan.pads)
-        title = f"compare: output {'×'.join(map(str, plan.output))}, {word} {pads}"
+        title = f"compare: output {shape_text(plan.output)}, {word} {pads_text(plan.pads)}"
         return compare_report(layer, compare_layer(layer), title, [], [], width)
 
     return Safe(build)
@@ -120,23 +120,13 @@ def port_panel(state: State) -> RenderableType:
         from convcalc.frameworks.layer import NAMES
         from convcalc.frameworks.port import port_layer
         from convcalc.frameworks.render import render
-        from convcalc.report.network_table import port_report
+        from convcalc.report.network_table import port_pads_line, port_report
 
         layer = _layer(state)
         recipe = port_layer(layer, state.target)
         code = render(recipe, layer) if recipe.exact else []
-        plan = layer.plan()
-        if isinstance(plan, DeconvPlan):
-            pairs = [(a.pad_low, a.pad_high - a.output_padding) for a in plan.axes]
-            word = "crop"
-        else:
-            pairs, word = list(plan.pads), "pads"
-        pads_line = (
-            f"{word} per axis: {', '.join(f'({a}, {b})' for a, b in pairs)} · output "
-            f"{'×'.join(map(str, plan.output))}"
-        )
         title = f"port: this {state.op} → {NAMES[state.target]}"
-        return port_report(title, recipe, code, pads_line, None)
+        return port_report(title, recipe, code, port_pads_line(layer.plan()), None)
 
     return Safe(build)
 

@@ -15,10 +15,11 @@ from rich.table import Table
 from rich.text import Text
 
 from convcalc.frameworks.compare import Row, Verdict
-from convcalc.frameworks.layer import Layer
+from convcalc.frameworks.layer import Layer, pads_text, shape_text
 from convcalc.frameworks.recipe import Recipe
 from convcalc.frameworks.solve import Solution
 from convcalc.network.stack import ChainResult, ChainRow
+from convcalc.shape import DeconvPlan, WindowPlan
 from convcalc.shape.axes import Pair, Shape
 
 __all__ = ["chain_report", "compare_report", "port_report", "solve_report", "varying_report"]
@@ -277,6 +278,21 @@ def compare_report(
     if notes:
         parts.append(Text("\n".join(notes), style="dim"))
     return Group(*parts)
+
+
+def port_pads_line(plan: WindowPlan | DeconvPlan) -> str:
+    """The line above a recipe: the pads per axis (a transposed convolution's crop: what
+    its padding and output_padding take off each end) and the output size.
+
+    >>> from convcalc.shape import deconv_plan
+    >>> port_pads_line(deconv_plan((3,), 3, stride=2, padding=((1, 1),), output_padding=1))
+    'crop per axis: (1, 0) · output 6'
+    """
+    if isinstance(plan, DeconvPlan):
+        pairs, word = [(a.pad_low, a.pad_high - a.output_padding) for a in plan.axes], "crop"
+    else:
+        pairs, word = list(plan.pads), "pads"
+    return f"{word} per axis: {pads_text(pairs)} · output {shape_text(plan.output)}"
 
 
 def port_report(
